@@ -1,0 +1,82 @@
+//! The [`Codec`] trait: one way of turning a chunk of bytes into a payload and back.
+
+use crate::Error;
+
+/// Numeric codec identifier as stored in `.ncz` files (see `docs/FORMAT.md`).
+pub type CodecId = u8;
+
+/// What kind of data a codec is made for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Modality {
+    /// Any bytes, coded losslessly.
+    Bytes,
+    /// Text (still lossless on any bytes).
+    Text,
+    /// Images.
+    Image,
+    /// Audio.
+    Audio,
+}
+
+impl Modality {
+    /// Lower-case name, as shown by `ncodec info`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Modality::Bytes => "bytes",
+            Modality::Text => "text",
+            Modality::Image => "image",
+            Modality::Audio => "audio",
+        }
+    }
+}
+
+/// Identity of the trained model a codec depends on; recorded in every frame header so a
+/// decoder refuses files made with other weights.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ModelInfo {
+    /// Model identifier within the codec.
+    pub id: u16,
+    /// 64-bit hash of the model's weights.
+    pub hash: u64,
+}
+
+impl ModelInfo {
+    /// The value recorded for model-free codecs.
+    pub const NONE: ModelInfo = ModelInfo { id: 0, hash: 0 };
+}
+
+/// A chunk codec. Implementations must be deterministic: `decode_chunk` of the output
+/// of `encode_chunk` returns the input exactly, on any machine and thread count.
+///
+/// Codecs see one chunk at a time and keep no state between chunks, which is what lets
+/// the container code chunks in parallel.
+///
+/// ```
+/// use ncodec::{Codec, registry::default_registry};
+///
+/// let cm = default_registry().by_name("cm").unwrap();
+/// let mut payload = Vec::new();
+/// cm.encode_chunk(b"abracadabra abracadabra", &mut payload).unwrap();
+/// let mut back = Vec::new();
+/// cm.decode_chunk(&payload, 23, &mut back).unwrap();
+/// assert_eq!(back, b"abracadabra abracadabra");
+/// ```
+pub trait Codec: Send + Sync {
+    /// Identifier stored in `.ncz` files; unique within a registry; never 0.
+    fn id(&self) -> CodecId;
+    /// Short lower-case name used on the command line (`--codec NAME`).
+    fn name(&self) -> &'static str;
+    /// One-line human description.
+    fn description(&self) -> &'static str;
+    /// The data the codec is made for.
+    fn modality(&self) -> Modality;
+    /// The trained model this codec needs, if any.
+    fn model(&self) -> ModelInfo {
+        ModelInfo::NONE
+    }
+    /// Appends the coded form of `input` to `out`.
+    fn encode_chunk(&self, input: &[u8], out: &mut Vec<u8>) -> Result<(), Error>;
+    /// Appends exactly `raw_len` decoded bytes of `payload` to `out`, or fails.
+    fn decode_chunk(&self, payload: &[u8], raw_len: usize, out: &mut Vec<u8>)
+        -> Result<(), Error>;
+}
