@@ -77,6 +77,5 @@ pub trait Codec: Send + Sync {
     /// Appends the coded form of `input` to `out`.
     fn encode_chunk(&self, input: &[u8], out: &mut Vec<u8>) -> Result<(), Error>;
     /// Appends exactly `raw_len` decoded bytes of `payload` to `out`, or fails.
-    fn decode_chunk(&self, payload: &[u8], raw_len: usize, out: &mut Vec<u8>)
-        -> Result<(), Error>;
+    fn decode_chunk(&self, payload: &[u8], raw_len: usize, out: &mut Vec<u8>) -> Result<(), Error>;
 }

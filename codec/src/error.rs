@@ -80,7 +80,9 @@ impl Error {
         if err.get_ref().is_some_and(|inner| inner.is::<Error>()) {
             match err.into_inner().map(|inner| inner.downcast::<Error>()) {
                 Some(Ok(boxed)) => *boxed,
-                Some(Err(other)) => Error::Io(std::io::Error::new(std::io::ErrorKind::InvalidData, other)),
+                Some(Err(other)) => {
+                    Error::Io(std::io::Error::new(std::io::ErrorKind::InvalidData, other))
+                }
                 None => Error::Io(std::io::Error::other("unknown error")),
             }
         } else {

@@ -5,6 +5,8 @@
 
 use xxhash_rust::xxh3::xxh3_64;
 
+use std::io::Read;
+
 use crate::codec::{CodecId, ModelInfo};
 use crate::Error;
 
@@ -290,7 +292,7 @@ pub(crate) trait ByteSource {
     }
 }
 
-impl<R: std::io::Read> ByteSource for R {
+impl<R: Read> ByteSource for R {
     fn read_up_to(&mut self, buf: &mut [u8]) -> Result<usize, Error> {
         let mut filled = 0;
         while filled < buf.len() {
@@ -321,7 +323,7 @@ impl<'a> SliceReader<'a> {
     }
 }
 
-impl std::io::Read for SliceReader<'_> {
+impl Read for SliceReader<'_> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         self.inner.read(buf)
     }
@@ -337,7 +339,10 @@ mod tests {
             let header = Header {
                 codec: 2,
                 chunk_log2: 22,
-                model: ModelInfo { id: 7, hash: 0xdead_beef_0123_4567 },
+                model: ModelInfo {
+                    id: 7,
+                    hash: 0xdead_beef_0123_4567,
+                },
                 content_size,
             };
             let bytes = header.to_bytes();
@@ -351,7 +356,10 @@ mod tests {
             let mut out = Vec::new();
             write_varint(v, &mut out);
             let mut raw = Vec::new();
-            assert_eq!(read_varint(&mut SliceReader::new(&out), &mut raw, "x").unwrap(), v);
+            assert_eq!(
+                read_varint(&mut SliceReader::new(&out), &mut raw, "x").unwrap(),
+                v
+            );
             assert_eq!(raw, out);
         }
         let mut raw = Vec::new();
@@ -363,6 +371,67 @@ mod tests {
     fn foreign_and_short_inputs() {
         assert!(matches!(Header::parse(b"PK\x03\x04"), Err(Error::NotNcz)));
         assert!(matches!(Header::parse(b""), Err(Error::NotNcz)));
-        assert!(matches!(Header::parse(&MAGIC[..2]), Err(Error::Truncated(_))));
+        assert!(matches!(
+            Header::parse(&MAGIC[..2]),
+            Err(Error::Truncated(_))
+        ));
+    }
+}
+
+/// What follows in a frame after the header: a chunk or the end.
+#[derive(Debug)]
+pub(crate) enum Segment {
+    /// A chunk whose checksum has been verified.
+    Chunk {
+        /// Its header.
+        header: ChunkHeader,
+        /// Its payload.
+        payload: Vec<u8>,
+    },
+    /// The end tag and trailer.
+    End(Trailer),
+}
+
+/// Reads the next chunk (verifying its checksum) or the trailer.
+pub(crate) fn read_segment(
+    r: &mut impl Read,
+    index: u64,
+    chunk_size: usize,
+) -> Result<Segment, Error> {
+    let mut tag = [0u8];
+    if r.read_up_to(&mut tag)? == 0 {
+        return Err(Error::Truncated(
+            "chunk sequence (the end marker is missing)",
+        ));
+    }
+    if tag[0] == END_TAG {
+        return Trailer::read_after_tag(r).map(Segment::End);
+    }
+    let (header, raw, checksum) = ChunkHeader::read_after_tag(tag[0], r, index, chunk_size)?;
+    let mut payload = Vec::new();
+    let want = u64::from(header.payload_len);
+    r.by_ref()
+        .take(want)
+        .read_to_end(&mut payload)
+        .map_err(Error::Io)?;
+    if payload.len() as u64 != want {
+        return Err(Error::Truncated("chunk payload"));
+    }
+    if chunk_checksum(&raw, &payload) != checksum {
+        return Err(Error::CorruptChunk {
+            index,
+            reason: "checksum mismatch (the file is damaged)".to_string(),
+        });
+    }
+    Ok(Segment::Chunk { header, payload })
+}
+
+/// Fails with [`Error::TrailingData`] if `r` has any byte left.
+pub(crate) fn expect_eof(r: &mut impl Read) -> Result<(), Error> {
+    let mut probe = [0u8];
+    if r.read_up_to(&mut probe)? == 0 {
+        Ok(())
+    } else {
+        Err(Error::TrailingData)
     }
 }

@@ -29,12 +29,7 @@ impl Codec for Store {
         out.extend_from_slice(input);
         Ok(())
     }
-    fn decode_chunk(
-        &self,
-        payload: &[u8],
-        raw_len: usize,
-        out: &mut Vec<u8>,
-    ) -> Result<(), Error> {
+    fn decode_chunk(&self, payload: &[u8], raw_len: usize, out: &mut Vec<u8>) -> Result<(), Error> {
         if payload.len() != raw_len {
             return Err(Error::CorruptChunk {
                 index: 0,

@@ -71,12 +71,8 @@ impl AnsCoder {
         if symbol >= table.len() {
             return Err(err);
         }
-        Encode::<{ super::PRECISION }>::encode_symbol(
-            &mut self.inner,
-            symbol,
-            TableModel { table },
-        )
-        .map_err(|_| err)
+        Encode::<{ super::PRECISION }>::encode_symbol(&mut self.inner, symbol, TableModel { table })
+            .map_err(|_| err)
     }
 
     /// Pops (decodes) a symbol with `table`. On an empty stack this still returns a

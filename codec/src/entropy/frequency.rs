@@ -78,7 +78,9 @@ impl FrequencyTable {
             }
             acc += p;
             if acc > 1 << PRECISION {
-                return Err(EntropyError::InvalidTable("probabilities exceed 2^PRECISION"));
+                return Err(EntropyError::InvalidTable(
+                    "probabilities exceed 2^PRECISION",
+                ));
             }
             cdf.push(acc as u32);
         }

@@ -48,7 +48,11 @@ impl DecoderModel<BIT_PRECISION> for BitModel {
         if quantile < p0 {
             (false, 0, NonZeroU32::new(p0).unwrap_or(NonZeroU32::MIN))
         } else {
-            (true, p0, NonZeroU32::new(self.p1).unwrap_or(NonZeroU32::MIN))
+            (
+                true,
+                p0,
+                NonZeroU32::new(self.p1).unwrap_or(NonZeroU32::MIN),
+            )
         }
     }
 }

@@ -49,15 +49,11 @@ impl RangeEncoder {
                 alphabet: table.len(),
             });
         }
-        Encode::<{ super::PRECISION }>::encode_symbol(
-            &mut self.inner,
-            symbol,
-            TableModel { table },
-        )
-        .map_err(|_| EntropyError::SymbolOutOfRange {
-            symbol,
-            alphabet: table.len(),
-        })
+        Encode::<{ super::PRECISION }>::encode_symbol(&mut self.inner, symbol, TableModel { table })
+            .map_err(|_| EntropyError::SymbolOutOfRange {
+                symbol,
+                alphabet: table.len(),
+            })
     }
 
     /// Size the stream would have if finished now, in bits (a multiple of 32).
