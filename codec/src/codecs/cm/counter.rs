@@ -98,13 +98,15 @@ impl Default for StateTable {
 }
 
 /// `RECIP[n] = 2^17 / (2n + 3)`: the adaptation rate `1 / (n + 1.5)` in 16-bit fixed point.
-fn recip_table() -> [u32; 1024] {
+static RECIP: [u32; 1024] = {
     let mut t = [0u32; 1024];
-    for (n, r) in t.iter_mut().enumerate() {
-        *r = (1u32 << 17) / (2 * n as u32 + 3);
+    let mut n = 0;
+    while n < 1024 {
+        t[n] = (1u32 << 17) / (2 * n as u32 + 3);
+        n += 1;
     }
     t
-}
+};
 
 /// A table of adaptive probabilities indexed by a small context.
 ///
@@ -115,7 +117,6 @@ pub struct AdaptiveMap {
     t: Vec<u32>,
     mask: usize,
     limit: u32,
-    recip: [u32; 1024],
 }
 
 impl AdaptiveMap {
@@ -127,7 +128,6 @@ impl AdaptiveMap {
             t: vec![1u32 << 31; size],
             mask: size - 1,
             limit: limit.min(1023),
-            recip: recip_table(),
         }
     }
 
@@ -150,7 +150,7 @@ impl AdaptiveMap {
         let n = *e & 1023;
         let p = (*e >> 10) as i32; // 22-bit probability
         let target = if bit != 0 { (1 << 22) - 1 } else { 0 };
-        let rate = self.recip[n as usize] as i64;
+        let rate = i64::from(RECIP[(n & 1023) as usize]);
         let np = p + (((target - p) as i64 * rate) >> 16) as i32;
         let np = np.clamp(1 << 6, (1 << 22) - (1 << 6)) as u32;
         let nn = if n < self.limit { n + 1 } else { n };

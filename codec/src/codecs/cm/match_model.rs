@@ -16,8 +16,10 @@ pub struct MatchModel {
     ptr: usize,
     /// Current match length in bytes (0: no match).
     len: u32,
-    /// The predicted byte with a leading 1 bit, shifted as bits are coded.
+    /// The predicted byte with a leading 1 bit.
     expected: u32,
+    /// Table slot of the context hashed at the last byte, looked up at the next one.
+    pending: usize,
 }
 
 impl MatchModel {
@@ -30,6 +32,7 @@ impl MatchModel {
             ptr: 0,
             len: 0,
             expected: 0,
+            pending: 0,
         }
     }
 
@@ -48,27 +51,40 @@ impl MatchModel {
                 self.len = 0;
             }
         }
+        // The candidate for the context that ended one byte ago was prefetched then; it
+        // is looked up now, so the memory access overlaps a whole byte of coding.
+        if pos > MIN_LEN {
+            let slot = self.pending;
+            let cand = self.table[slot] as usize;
+            if self.len == 0 && cand > 0 && cand < pos - 1 && hist[cand] == last {
+                // `cand` follows an earlier occurrence of the context; verify backwards.
+                let mut n = 0usize;
+                while n < 64 && n <= cand && hist[cand - n] == hist[pos - 1 - n] {
+                    n += 1;
+                }
+                if n > MIN_LEN {
+                    self.len = n as u32;
+                    self.ptr = cand + 1;
+                }
+            }
+            self.table[slot] = (pos - 1) as u32;
+        }
         if pos >= MIN_LEN {
             let mut h: u64 = 0;
             for &b in &hist[pos - MIN_LEN..pos] {
                 h = (h ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
             }
-            let slot = ((h >> 40) as usize) & self.mask;
-            if self.len == 0 {
-                let cand = self.table[slot] as usize;
-                if cand > 0 && cand < pos {
-                    // Verify and measure the match backwards.
-                    let mut n = 0usize;
-                    while n < 64 && n < cand && hist[cand - 1 - n] == hist[pos - 1 - n] {
-                        n += 1;
-                    }
-                    if n >= MIN_LEN {
-                        self.len = n as u32;
-                        self.ptr = cand;
-                    }
+            self.pending = ((h >> 40) as usize) & self.mask;
+            #[cfg(target_arch = "x86_64")]
+            {
+                let p = self.table[self.pending..].as_ptr();
+                // SAFETY: prefetching has no architectural effect; `p` points into the table.
+                unsafe {
+                    core::arch::x86_64::_mm_prefetch::<{ core::arch::x86_64::_MM_HINT_T0 }>(
+                        p.cast::<i8>(),
+                    );
                 }
             }
-            self.table[slot] = pos as u32;
         }
         self.expected = match hist.get(self.ptr) {
             Some(&b) if self.len > 0 => u32::from(b) | 256,

@@ -49,13 +49,13 @@ impl Mixer {
     #[inline(always)]
     pub fn update(&mut self, inputs: &[i32; INPUTS], bit: u32) {
         let target = if bit != 0 { 65536 } else { 0 };
-        let err = ((target - self.pr as i32) >> 4) * self.rate;
+        let err = ((target - self.pr as i32) * self.rate) >> 4;
         if err == 0 {
             return;
         }
         let w = &mut self.weights[self.selected];
         for i in 0..INPUTS {
-            w[i] = w[i].saturating_add((inputs[i] * err + 512) >> 10);
+            w[i] = w[i].saturating_add((inputs[i] * err) >> 16);
         }
     }
 }

@@ -67,6 +67,10 @@ pub struct Predictor {
     mm_ctx: usize,
     mix_dot: i32,
     pr: u32,
+    fw: [u32; 3],
+    k9: bool,
+    /// Speculative (history, context hashes) for both values of the last bit of a byte.
+    spec: [(u64, [u32; HASHED]); 2],
 }
 
 impl Predictor {
@@ -80,7 +84,7 @@ impl Predictor {
         }
         let mut maps = Vec::with_capacity(HASHED);
         for _ in 0..HASHED {
-            let mut m = AdaptiveMap::new(256, 1023);
+            let mut m = AdaptiveMap::new(256, knob(7, 1023) as u32);
             for s in 0..256 {
                 let (n0, n1) = states.counts(s as u8);
                 let p = ((n1 * 2 + 1) << 16) / (n0 * 2 + n1 * 2 + 2);
@@ -89,18 +93,21 @@ impl Predictor {
             maps.push(m);
         }
         let bits = ceil_log2(len);
-        let apm1 = Apm::new(256, 7, &lg);
-        let apm2 = Apm::new(1 << bits.clamp(8, 16), 7, &lg);
+        let apm1 = Apm::new(256, knob(2, 7) as u32, &lg);
+        let apm2 = Apm::new(1 << bits.clamp(8, 16), knob(3, 7) as u32, &lg);
         let mut p = Self {
             states,
             priority,
             ht: HashTable::new(bits.clamp(8, 21)),
-            o0: AdaptiveMap::new(256, 255),
-            o1: AdaptiveMap::new(1 << 16, 255),
+            o0: AdaptiveMap::new(256, knob(8, 255) as u32),
+            o1: AdaptiveMap::new(1 << 16, knob(8, 255) as u32),
             maps,
             mm: MatchModel::new(bits.clamp(8, 20)),
             mm_map: AdaptiveMap::new(64, 1023),
-            mixer: Mixer::new(256, 1 << 14, 6),
+            mixer: Mixer::new(1024, knob(1, 1 << 14), knob(0, 6)),
+            k9: knob(9, 1) == 1,
+            spec: [(u64::MAX, [0; HASHED]); 2],
+            fw: [knob(4, 2) as u32, knob(5, 1) as u32, knob(6, 5) as u32],
             apm1,
             apm2,
             hist: Vec::with_capacity(len.min(1 << 22)),
@@ -131,28 +138,82 @@ impl Predictor {
         self.pr
     }
 
-    /// Computes context hashes after a whole byte.
+    /// Context hashes of the byte history `c8` and word hash `word`.
+    #[inline(always)]
+    fn context_hashes(c8: u64, word: u64) -> [u32; HASHED] {
+        [
+            hash64((c8 & 0xffff) | 2 << 56),
+            hash64((c8 & 0xff_ffff) | 3 << 56),
+            hash64((c8 & 0xffff_ffff) | 4 << 56),
+            hash64((c8 & 0xffff_ffff_ffff) | 6 << 56),
+            hash64(word.wrapping_add(7 << 56)),
+        ]
+    }
+
+    /// The word hash after byte `byte`.
+    #[inline(always)]
+    fn next_word(word: u64, byte: u8) -> u64 {
+        if byte.is_ascii_alphabetic() {
+            let lower = u64::from(byte.to_ascii_lowercase());
+            (word ^ lower).wrapping_mul(0x100_0000_01B3)
+        } else {
+            0
+        }
+    }
+
+    /// Bucket hash of a context hash for the nibble that starts with partial byte `c0`
+    /// (1 at a byte boundary).
+    #[inline(always)]
+    fn bucket_hash(base: u32, c0: u32) -> u32 {
+        let extra = if c0 == 1 {
+            0
+        } else {
+            c0.wrapping_mul(0x9E37_79B1)
+        };
+        (base ^ extra).wrapping_mul(0x2C1B_3C6D) ^ extra
+    }
+
+    /// Computes context hashes after a whole byte (reusing the speculative ones).
     fn byte_boundary(&mut self) {
-        let c = self.c8;
-        self.hashes[0] = hash64((c & 0xffff) | 2 << 56);
-        self.hashes[1] = hash64((c & 0xff_ffff) | 3 << 56);
-        self.hashes[2] = hash64((c & 0xffff_ffff) | 4 << 56);
-        self.hashes[3] = hash64((c & 0xffff_ffff_ffff) | 6 << 56);
-        self.hashes[4] = hash64(self.word.wrapping_add(7 << 56));
+        let byte = (self.c8 & 0xff) as u8;
+        self.hashes = match self.spec.iter().find(|s| s.0 == self.c8) {
+            Some(s) => s.1,
+            None => Self::context_hashes(self.c8, self.word),
+        };
+        let _ = byte;
+    }
+
+    /// Starts loading the buckets of both possible next nibbles, one bit before the
+    /// nibble boundary, so that the memory latency overlaps the coding of the last bit.
+    #[inline(always)]
+    fn prefetch_next(&mut self) {
+        if self.bitpos == 3 {
+            for b in 0..2 {
+                let c0 = self.c0 << 1 | b;
+                for &base in &self.hashes {
+                    self.ht.prefetch(Self::bucket_hash(base, c0));
+                }
+            }
+        } else if self.bitpos == 7 {
+            for b in 0..2u32 {
+                let byte = ((self.c0 << 1 | b) & 0xff) as u8;
+                let c8 = self.c8 << 8 | u64::from(byte);
+                let word = Self::next_word(self.word, byte);
+                let hs = Self::context_hashes(c8, word);
+                for &base in &hs {
+                    self.ht.prefetch(Self::bucket_hash(base, 1));
+                }
+                self.spec[b as usize] = (c8, hs);
+            }
+        }
     }
 
     /// Bucket hashes of the next nibble.
     #[inline(always)]
     fn nibble_hashes(&self) -> [u32; HASHED] {
-        let extra = if self.bitpos == 0 {
-            0
-        } else {
-            self.c0.wrapping_mul(0x9E37_79B1)
-        };
         let mut hs = [0u32; HASHED];
         for (h, &base) in hs.iter_mut().zip(self.hashes.iter()) {
-            *h = (base ^ extra).wrapping_mul(0x2C1B_3C6D) ^ extra;
-            self.ht.prefetch(*h);
+            *h = Self::bucket_hash(base, self.c0);
         }
         hs
     }
@@ -204,8 +265,8 @@ impl Predictor {
         self.mix_dot = dot;
         let pm = lg.squash(dot);
         let a1 = self.apm1.p(dot, c0);
-        let a2 = self.apm2.p(dot, c0 | c1 << 8);
-        self.pr = (pm * 2 + a1 + a2 * 5 + 4) >> 3;
+        let a2 = self.apm2.p(dot, if self.k9 { c0 | c1 << 8 } else { c0 });
+        self.pr = (pm * self.fw[0] + a1 * self.fw[1] + a2 * self.fw[2] + 4) >> 3;
     }
 
     /// Feeds the coded bit and prepares the next prediction.
@@ -236,12 +297,7 @@ impl Predictor {
             let byte = (self.c0 & 0xff) as u8;
             self.hist.push(byte);
             self.c8 = (self.c8 << 8) | u64::from(byte);
-            if byte.is_ascii_alphabetic() {
-                let lower = u64::from(byte.to_ascii_lowercase());
-                self.word = (self.word ^ lower).wrapping_mul(0x100_0000_01B3);
-            } else {
-                self.word = 0;
-            }
+            self.word = Self::next_word(self.word, byte);
             self.c0 = 1;
             self.bitpos = 0;
             self.byte_boundary();
@@ -251,7 +307,17 @@ impl Predictor {
         } else if self.bitpos == 4 {
             let hs = self.nibble_hashes();
             self.nibble_boundary(hs);
+        } else {
+            self.prefetch_next();
         }
         self.predict();
     }
+}
+
+/// Temporary tuning knobs.
+pub fn knob(i: usize, default: i32) -> i32 {
+    std::env::var("CMK")
+        .ok()
+        .and_then(|s| s.split(',').nth(i).and_then(|v| v.parse().ok()))
+        .unwrap_or(default)
 }

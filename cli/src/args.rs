@@ -1,0 +1,184 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+const ABOUT: &str = "Compress files with learned and adaptive models into .ncz files.";
+
+const LONG_ABOUT: &str = "\
+Compress files with learned and adaptive models into .ncz files.
+
+ncodec works like gzip, xz and zstd: `ncodec FILE` writes FILE.ncz and keeps FILE,
+`ncodec -d FILE.ncz` writes FILE back. With no FILE, or FILE `-`, it reads standard
+input and writes standard output. Every .ncz file carries checksums: damaged, truncated
+or foreign files are reported, never decoded into wrong output.";
+
+const EXAMPLES: &str = "\
+Examples:
+  ncodec notes.txt                 compress to notes.txt.ncz (keeps notes.txt)
+  ncodec -d notes.txt.ncz          decompress to notes.txt
+  ncodec -c big.log > big.log.ncz  compress to standard output
+  tar c dir | ncodec > dir.tar.ncz stream through pipes
+  ncodec test *.ncz                verify files without writing anything
+  ncodec info --json notes.txt.ncz show the header, codec and ratio
+  ncodec eval bytes corpus/        bits per byte against gzip, bzip2, xz, zstd, brotli
+  ncodec demo                      run the evaluation on the built-in sample set";
+
+/// The `ncodec` command line.
+#[derive(Debug, Parser)]
+#[command(name = "ncodec", version, about = ABOUT, long_about = LONG_ABOUT, after_help = EXAMPLES)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    /// Subcommand; without one, ncodec compresses (or with -d decompresses) FILEs.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Decompress instead of compress (same as `ncodec decompress`).
+    #[arg(short = 'd', long = "decompress")]
+    pub decompress: bool,
+
+    #[command(flatten)]
+    pub coding: CodingArgs,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compress FILEs to FILE.ncz (the default action).
+    #[command(visible_alias = "c", after_help = EXAMPLES)]
+    Compress(CodingArgs),
+    /// Decompress FILE.ncz files to FILE.
+    #[command(visible_alias = "d")]
+    Decompress(CodingArgs),
+    /// Verify .ncz files by decoding them fully, writing nothing.
+    #[command(visible_alias = "t")]
+    Test(TestArgs),
+    /// Show what a .ncz file holds: format, codec, model, chunks, sizes, ratio.
+    Info(InfoArgs),
+    /// Measure ncodec against classical compressors.
+    #[command(subcommand)]
+    Eval(EvalCommand),
+    /// Run the bits-per-byte evaluation on the sample set built into ncodec.
+    Demo(DemoArgs),
+}
+
+/// Options shared by compress and decompress.
+#[derive(Debug, Args, Clone)]
+pub struct CodingArgs {
+    /// Files to process; `-` or nothing means standard input.
+    pub files: Vec<PathBuf>,
+
+    /// Write to standard output; keep input files.
+    #[arg(short = 'c', long = "stdout")]
+    pub stdout: bool,
+
+    /// Write to this file (one input only).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Overwrite existing output files (and write compressed data to a terminal).
+    #[arg(short = 'f', long = "force")]
+    pub force: bool,
+
+    /// Keep input files (the default; accepted for compatibility with gzip and zstd).
+    #[arg(short = 'k', long = "keep", conflicts_with = "rm")]
+    pub keep: bool,
+
+    /// Remove each input file once its output is written and verified.
+    #[arg(long = "rm")]
+    pub rm: bool,
+
+    /// Codec for compression (see `ncodec info --codecs`): `cm` (default) or `store`.
+    #[arg(long = "codec", value_name = "NAME", default_value = "cm")]
+    pub codec: String,
+
+    /// Chunk size for compression, a power of two like 64K, 1M or 4M (default 4M).
+    /// Chunks are coded independently and in parallel.
+    #[arg(long = "chunk-size", value_name = "SIZE", value_parser = crate::size::parse_size)]
+    pub chunk_size: Option<usize>,
+
+    /// Worker threads; 0 uses every core. Output does not depend on it.
+    #[arg(short = 'T', long = "threads", value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+
+    /// Print nothing but errors.
+    #[arg(short = 'q', long = "quiet", conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Print more detail (timings, speed).
+    #[arg(short = 'v', long = "verbose")]
+    pub verbose: bool,
+}
+
+/// Options of `ncodec test`.
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Files to verify; `-` means standard input.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Worker threads; 0 uses every core.
+    #[arg(short = 'T', long = "threads", value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+    /// Print nothing but errors.
+    #[arg(short = 'q', long = "quiet")]
+    pub quiet: bool,
+}
+
+/// Options of `ncodec info`.
+#[derive(Debug, Args)]
+pub struct InfoArgs {
+    /// .ncz files to describe.
+    #[arg(required_unless_present = "codecs")]
+    pub files: Vec<PathBuf>,
+    /// Print JSON instead of text.
+    #[arg(long = "json")]
+    pub json: bool,
+    /// List the codecs this build has.
+    #[arg(long = "codecs")]
+    pub codecs: bool,
+}
+
+/// Evaluations.
+#[derive(Debug, Subcommand)]
+pub enum EvalCommand {
+    /// Bits per byte and speed of every ncodec codec and classical baseline on files.
+    Bytes(EvalBytesArgs),
+}
+
+/// Options of `ncodec eval bytes`.
+#[derive(Debug, Args)]
+pub struct EvalBytesArgs {
+    /// Files or directories (searched recursively).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub common: EvalCommonArgs,
+}
+
+/// Options of `ncodec demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub common: EvalCommonArgs,
+}
+
+/// Options shared by the evaluations.
+#[derive(Debug, Args)]
+pub struct EvalCommonArgs {
+    /// Also write the full report as JSON to this file.
+    #[arg(long = "json", value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Only these contenders (comma-separated names, e.g. `cm,xz-9e,zstd-19`).
+    #[arg(long = "only", value_name = "NAMES")]
+    pub only: Option<String>,
+    /// Leave out the classical baselines.
+    #[arg(long = "no-baselines")]
+    pub no_baselines: bool,
+    /// Time each compression and decompression this many times and keep the fastest.
+    #[arg(long = "repeats", default_value_t = 1, value_name = "N")]
+    pub repeats: usize,
+    /// Worker threads for ncodec; 0 uses every core.
+    #[arg(short = 'T', long = "threads", value_name = "N", default_value_t = 1)]
+    pub threads: usize,
+}

@@ -1,0 +1,309 @@
+//! `ncodec compress` and `ncodec decompress` (also plain `ncodec [-d]`).
+
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+
+use crate::args::CodingArgs;
+use crate::output::{copy_permissions, is_stdin, open_input, Sink};
+use crate::progress::{bar, ProgressReader};
+
+/// Which way to code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// FILE → FILE.ncz
+    Compress,
+    /// FILE.ncz → FILE
+    Decompress,
+}
+
+const SUFFIX: &str = ".ncz";
+
+/// Runs compress or decompress over every input; reports each failure and goes on.
+pub fn run(args: &CodingArgs, direction: Direction) -> Result<ExitCode> {
+    let files: Vec<PathBuf> = if args.files.is_empty() {
+        vec![PathBuf::from("-")]
+    } else {
+        args.files.clone()
+    };
+    if args.output.is_some() && files.len() > 1 {
+        bail!(
+            "-o names one output file, but {} inputs were given",
+            files.len()
+        );
+    }
+    if args.output.is_some() && args.stdout {
+        bail!("-o and -c both name the output; use one");
+    }
+    if direction == Direction::Compress && args.stdout && files.len() > 1 {
+        bail!("-c with several inputs would concatenate .ncz frames, which ncodec cannot decode; compress them one by one, or tar them first");
+    }
+    if files.iter().filter(|f| is_stdin(f)).count() > 1 {
+        bail!("standard input (-) can only be read once");
+    }
+    let options = compress_options(args, direction)?;
+    let mut failed = false;
+    for file in &files {
+        if let Err(err) = code_one(file, args, direction, &options) {
+            eprintln!("ncodec: {}: {err:#}", display_name(file));
+            failed = true;
+        }
+    }
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn compress_options(args: &CodingArgs, direction: Direction) -> Result<ncodec::CompressOptions> {
+    let mut options = ncodec::CompressOptions::default()
+        .codec(&args.codec)
+        .threads(args.threads);
+    if ncodec::registry::default_registry()
+        .by_name(&args.codec)
+        .is_none()
+    {
+        let names: Vec<&str> = ncodec::registry::default_registry()
+            .codecs()
+            .map(|c| c.name())
+            .collect();
+        bail!(
+            "unknown codec {:?}; available: {}",
+            args.codec,
+            names.join(", ")
+        );
+    }
+    if let Some(size) = args.chunk_size {
+        if direction == Direction::Decompress {
+            bail!("--chunk-size only applies when compressing");
+        }
+        options = options.chunk_size(size)?;
+    }
+    Ok(options)
+}
+
+fn display_name(path: &Path) -> String {
+    if is_stdin(path) {
+        "(stdin)".to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// Where the output of `input` goes: `None` for standard output.
+fn output_path(input: &Path, args: &CodingArgs, direction: Direction) -> Result<Option<PathBuf>> {
+    if let Some(out) = &args.output {
+        return Ok((!is_stdin(out)).then(|| out.clone()));
+    }
+    if args.stdout || is_stdin(input) {
+        return Ok(None);
+    }
+    let name = input.as_os_str().to_string_lossy();
+    match direction {
+        Direction::Compress => {
+            if name.ends_with(SUFFIX) {
+                bail!("already has the {SUFFIX} suffix; use -o to compress it again");
+            }
+            let mut out = input.as_os_str().to_owned();
+            out.push(SUFFIX);
+            Ok(Some(PathBuf::from(out)))
+        }
+        Direction::Decompress => match name.strip_suffix(SUFFIX) {
+            Some(stem) if !stem.is_empty() && !stem.ends_with('/') => Ok(Some(PathBuf::from(stem))),
+            _ => bail!("does not end in {SUFFIX}; name the output with -o FILE or use -c"),
+        },
+    }
+}
+
+fn code_one(
+    input: &Path,
+    args: &CodingArgs,
+    direction: Direction,
+    options: &ncodec::CompressOptions,
+) -> Result<()> {
+    let output = output_path(input, args, direction)?;
+    if let Some(out) = &output {
+        if !is_stdin(input) && same_file(input, out) {
+            bail!("input and output are the same file");
+        }
+    }
+    if output.is_none()
+        && direction == Direction::Compress
+        && io::stdout().is_terminal()
+        && !args.force
+    {
+        bail!("refusing to write compressed data to a terminal; redirect the output, or use -o FILE (or -f to force)");
+    }
+    let (reader, size) = open_input(input)?;
+    let progress = bar(size, &display_name(input), args.quiet);
+    let mut reader = CountingReader::new(ProgressReader::new(reader, progress.clone()));
+    let mut sink = match &output {
+        Some(path) => Sink::file(path, args.force)?,
+        None => Sink::stdout(),
+    };
+    let started = Instant::now();
+    let written = match direction {
+        Direction::Compress => compress_stream(&mut reader, sink.writer(), options, size)?,
+        Direction::Decompress => decompress_stream(&mut reader, sink.writer(), args.threads)?,
+    };
+    let elapsed = started.elapsed();
+    progress.finish_and_clear();
+    let committed = sink.commit()?;
+    if let Some(out) = &committed {
+        if !is_stdin(input) {
+            copy_permissions(input, out);
+        }
+        if args.rm && !is_stdin(input) {
+            if direction == Direction::Compress {
+                verify_file(out, args.threads)
+                    .with_context(|| format!("verifying {} failed; input kept", out.display()))?;
+            }
+            std::fs::remove_file(input)
+                .with_context(|| format!("cannot remove {}", input.display()))?;
+        }
+    }
+    if !args.quiet && (committed.is_some() || args.verbose) {
+        report(
+            input,
+            committed.as_deref(),
+            direction,
+            reader.count,
+            written,
+            elapsed,
+            args.verbose,
+        );
+    }
+    Ok(())
+}
+
+fn compress_stream(
+    reader: &mut dyn Read,
+    writer: &mut dyn Write,
+    options: &ncodec::CompressOptions,
+    size: Option<u64>,
+) -> Result<u64> {
+    let writer = CountingWriter::new(writer);
+    let mut encoder = match size {
+        Some(size) => ncodec::Encoder::with_content_size(writer, options, size)?,
+        None => ncodec::Encoder::new(writer, options)?,
+    };
+    io::copy(reader, &mut encoder).map_err(|e| match e.kind() {
+        io::ErrorKind::InvalidData => anyhow::Error::new(ncodec::Error::from_io(e)),
+        _ => anyhow::Error::new(e).context("read or write failed"),
+    })?;
+    let writer = encoder
+        .finish()
+        .context("the input changed size while it was read")?;
+    Ok(writer.count)
+}
+
+fn decompress_stream(reader: &mut dyn Read, writer: &mut dyn Write, threads: usize) -> Result<u64> {
+    let options = ncodec::DecompressOptions::default().threads(threads);
+    let mut decoder = ncodec::Decoder::with_options(reader, &options)?;
+    let n = io::copy(&mut decoder, writer).map_err(|e| match e.kind() {
+        io::ErrorKind::InvalidData => anyhow::Error::new(ncodec::Error::from_io(e)),
+        _ => anyhow::Error::new(e).context("read or write failed"),
+    })?;
+    Ok(n)
+}
+
+/// Decodes `path` fully (checksums included), writing nothing.
+pub fn verify_file(path: &Path, threads: usize) -> Result<u64> {
+    let (reader, _) = open_input(path)?;
+    let mut sink = io::sink();
+    decompress_stream(&mut { reader }, &mut sink, threads)
+}
+
+/// One summary line: `IN: a -> b bytes (…) -> OUT`.
+fn report(
+    input: &Path,
+    output: Option<&Path>,
+    direction: Direction,
+    read: u64,
+    written: u64,
+    elapsed: std::time::Duration,
+    verbose: bool,
+) {
+    let (raw, packed) = match direction {
+        Direction::Compress => (read, written),
+        Direction::Decompress => (written, read),
+    };
+    let percent = if raw == 0 {
+        0.0
+    } else {
+        100.0 * packed as f64 / raw as f64
+    };
+    let bpb = if raw == 0 {
+        0.0
+    } else {
+        8.0 * packed as f64 / raw as f64
+    };
+    let target = output.map_or("(stdout)".to_string(), |p| p.display().to_string());
+    let mut line = format!(
+        "{}: {read} -> {written} bytes ({percent:.2}%, {bpb:.3} bits/byte) -> {target}",
+        display_name(input)
+    );
+    if verbose {
+        let secs = elapsed.as_secs_f64().max(1e-9);
+        line.push_str(&format!(
+            " in {:.3} s, {:.2} MB/s",
+            secs,
+            raw as f64 / secs / 1e6
+        ));
+    }
+    eprintln!("{line}");
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// Counts bytes read.
+struct CountingReader<R> {
+    inner: R,
+    count: u64,
+}
+
+impl<R> CountingReader<R> {
+    fn new(inner: R) -> Self {
+        Self { inner, count: 0 }
+    }
+}
+
+impl<R: Read> Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count += n as u64;
+        Ok(n)
+    }
+}
+
+/// Counts bytes written.
+struct CountingWriter<W> {
+    inner: W,
+    count: u64,
+}
+
+impl<W> CountingWriter<W> {
+    fn new(inner: W) -> Self {
+        Self { inner, count: 0 }
+    }
+}
+
+impl<W: Write> Write for CountingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.count += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}

@@ -1,0 +1,7 @@
+//! One module per subcommand.
+
+pub mod code;
+pub mod demo;
+pub mod eval;
+pub mod info;
+pub mod test;

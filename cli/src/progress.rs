@@ -1,0 +1,51 @@
+//! Progress bars, shown only when stderr is a terminal and the work is long.
+
+use std::io::{IsTerminal, Read};
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+/// Inputs smaller than this finish too fast for a progress bar to help.
+const MIN_BYTES_FOR_BAR: u64 = 16 << 20;
+
+/// A bar over `total` input bytes, or a hidden one when not useful.
+pub fn bar(total: Option<u64>, label: &str, quiet: bool) -> ProgressBar {
+    let useful = total.is_none_or(|t| t >= MIN_BYTES_FOR_BAR);
+    if quiet || !useful || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = match total {
+        Some(t) => ProgressBar::new(t),
+        None => ProgressBar::new_spinner(),
+    };
+    let template = if total.is_some() {
+        "{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}"
+    } else {
+        "{msg} {spinner} {bytes} {bytes_per_sec}"
+    };
+    if let Ok(style) = ProgressStyle::with_template(template) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(label.to_string());
+    bar
+}
+
+/// A reader that advances a progress bar by the bytes read through it.
+pub struct ProgressReader<R> {
+    inner: R,
+    bar: ProgressBar,
+}
+
+impl<R> ProgressReader<R> {
+    /// Wraps `inner`.
+    pub fn new(inner: R, bar: ProgressBar) -> Self {
+        Self { inner, bar }
+    }
+}
+
+impl<R: Read> Read for ProgressReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.bar.inc(n as u64);
+        Ok(n)
+    }
+}

@@ -1,0 +1,270 @@
+//! End-to-end tests of the `ncodec` binary: round trips, habits shared with gzip/xz/zstd,
+//! and clean failures on damaged input.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn ncodec() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_ncodec"))
+}
+
+fn run(args: &[&str], dir: &Path) -> Output {
+    ncodec()
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run ncodec")
+}
+
+fn run_stdin(args: &[&str], dir: &Path, input: &[u8]) -> Output {
+    let mut child = ncodec()
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn ncodec");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let output = child.wait_with_output().expect("wait");
+    writer.join().expect("join").expect("write stdin");
+    output
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn random_bytes(len: usize, seed: u64) -> Vec<u8> {
+    let mut state = seed | 1;
+    (0..len)
+        .map(|_| {
+            state ^= state >> 12;
+            state ^= state << 25;
+            state ^= state >> 27;
+            (state.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 56) as u8
+        })
+        .collect()
+}
+
+/// Several MB of real English text from the embedded samples.
+fn several_mb_of_text() -> Vec<u8> {
+    let mut text = Vec::new();
+    let samples = ncodec_text_samples();
+    let mut round = 0u8;
+    while text.len() < 3 << 20 {
+        for sample in &samples {
+            text.extend_from_slice(sample);
+            text.extend_from_slice(format!("\n-- round {round} --\n").as_bytes());
+        }
+        round = round.wrapping_add(1);
+    }
+    text
+}
+
+fn ncodec_text_samples() -> Vec<Vec<u8>> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../datasets/samples");
+    ["devils-dictionary.txt", "jargon.txt"]
+        .iter()
+        .map(|name| std::fs::read(dir.join(name)).expect("sample"))
+        .collect()
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).expect("write input");
+    path
+}
+
+/// Compresses with `-T enc`, decompresses with `-T dec` via -o; checks bytes.
+fn file_round_trip(dir: &Path, name: &str, bytes: &[u8], enc: &str, dec: &str) -> Vec<u8> {
+    write(dir, name, bytes);
+    let out = run(&["-q", "-f", "-T", enc, name], dir);
+    assert!(out.status.success(), "compress {name}: {}", stderr(&out));
+    let packed = std::fs::read(dir.join(format!("{name}.ncz"))).expect("packed");
+    let restored = format!("{name}.out");
+    let out = run(&["-d", "-q", "-f", "-T", dec, &format!("{name}.ncz"), "-o", &restored], dir);
+    assert!(out.status.success(), "decompress {name}: {}", stderr(&out));
+    assert_eq!(std::fs::read(dir.join(&restored)).expect("restored"), bytes, "{name}");
+    packed
+}
+
+#[test]
+fn round_trips_on_the_acceptance_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let exe = std::fs::read(env!("CARGO_BIN_EXE_ncodec")).unwrap();
+    let exe_slice = &exe[..exe.len().min(3 << 20)];
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("empty", Vec::new()),
+        ("one", vec![42]),
+        ("random", random_bytes(1 << 20, 7)),
+        ("text", several_mb_of_text()),
+        ("exe", exe_slice.to_vec()),
+    ];
+    for (name, bytes) in &cases {
+        let two_one = file_round_trip(dir.path(), name, bytes, "2", "1");
+        let one_two = file_round_trip(dir.path(), name, bytes, "1", "2");
+        assert_eq!(two_one, one_two, "{name}: output depends on the thread count");
+        if *name == "random" {
+            let overhead = two_one.len() - bytes.len();
+            assert!(overhead <= 64, "random grew by {overhead} bytes");
+        }
+        if *name == "text" {
+            assert!(two_one.len() * 3 < bytes.len(), "text barely compressed");
+        }
+    }
+}
+
+#[test]
+fn stdin_to_stdout_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = several_mb_of_text();
+    let packed = run_stdin(&["-c"], dir.path(), &data[..200_000]);
+    assert!(packed.status.success(), "{}", stderr(&packed));
+    let back = run_stdin(&["-d"], dir.path(), &packed.stdout);
+    assert!(back.status.success(), "{}", stderr(&back));
+    assert_eq!(back.stdout, &data[..200_000]);
+    // `-` is standard input too, and `decompress -c` writes standard output.
+    let back = run_stdin(&["decompress", "-c", "-"], dir.path(), &packed.stdout);
+    assert_eq!(back.stdout, &data[..200_000]);
+    // Empty input.
+    let packed = run_stdin(&[], dir.path(), b"");
+    assert!(packed.status.success());
+    let back = run_stdin(&["-d"], dir.path(), &packed.stdout);
+    assert!(back.status.success() && back.stdout.is_empty());
+}
+
+#[test]
+fn never_overwrites_without_force_and_keeps_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "a.txt", b"first version of the file");
+    assert!(run(&["a.txt"], d).status.success());
+    assert!(d.join("a.txt").exists(), "input must be kept by default");
+    let first = std::fs::read(d.join("a.txt.ncz")).unwrap();
+
+    write(d, "a.txt", b"second version, different bytes");
+    let out = run(&["a.txt"], d);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("-f"), "{}", stderr(&out));
+    assert_eq!(std::fs::read(d.join("a.txt.ncz")).unwrap(), first);
+
+    assert!(run(&["-f", "-k", "a.txt"], d).status.success());
+    assert_ne!(std::fs::read(d.join("a.txt.ncz")).unwrap(), first);
+
+    // Decompressing onto an existing file is refused too.
+    let out = run(&["-d", "a.txt.ncz"], d);
+    assert!(!out.status.success());
+    assert_eq!(std::fs::read(d.join("a.txt")).unwrap(), b"second version, different bytes");
+}
+
+#[test]
+fn rm_removes_input_only_after_success() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "b.txt", &several_mb_of_text()[..50_000]);
+    let out = run(&["--rm", "b.txt"], d);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!d.join("b.txt").exists());
+    let out = run(&["-d", "--rm", "b.txt.ncz"], d);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(d.join("b.txt").exists() && !d.join("b.txt.ncz").exists());
+
+    // A failing decompression keeps its input.
+    write(d, "bad.ncz", b"\x89NCZ garbage");
+    let out = run(&["-d", "--rm", "bad.ncz"], d);
+    assert!(!out.status.success());
+    assert!(d.join("bad.ncz").exists());
+}
+
+/// Lists the directory, ignoring the given names.
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn damaged_files_fail_cleanly_and_leave_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut data = several_mb_of_text()[..30_000].to_vec();
+    data.extend(random_bytes(5000, 3));
+    write(d, "c.bin", &data);
+    assert!(run(&["--chunk-size", "8K", "c.bin"], d).status.success());
+    std::fs::remove_file(d.join("c.bin")).unwrap();
+    let packed = std::fs::read(d.join("c.bin.ncz")).unwrap();
+    let before = listing(d);
+
+    let step = (packed.len() / 40).max(1);
+    for pos in (0..packed.len()).step_by(step) {
+        let mut bad = packed.clone();
+        bad[pos] ^= 0x5a;
+        std::fs::write(d.join("c.bin.ncz"), &bad).unwrap();
+        let out = run(&["-d", "c.bin.ncz"], d);
+        let msg = stderr(&out);
+        assert!(!out.status.success(), "flip at {pos} accepted");
+        assert!(msg.starts_with("ncodec: c.bin.ncz: "), "{msg}");
+        assert!(!msg.contains("panicked"), "{msg}");
+        assert_eq!(listing(d), before, "flip at {pos} left files behind");
+
+        std::fs::write(d.join("c.bin.ncz"), &packed[..pos]).unwrap();
+        let out = run(&["-d", "c.bin.ncz"], d);
+        let msg = stderr(&out);
+        assert!(!out.status.success(), "truncation at {pos} accepted");
+        assert!(!msg.contains("panicked"), "{msg}");
+        assert_eq!(listing(d), before, "truncation at {pos} left files behind");
+    }
+    std::fs::write(d.join("c.bin.ncz"), &packed).unwrap();
+    let out = run(&["test", "c.bin.ncz"], d);
+    assert!(out.status.success());
+}
+
+#[test]
+fn foreign_files_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "photo.ncz", b"\xff\xd8\xff\xe0 a jpeg");
+    for args in [&["-d", "photo.ncz"][..], &["test", "photo.ncz"], &["info", "photo.ncz"]] {
+        let out = run(args, dir.path());
+        assert!(!out.status.success());
+        assert!(stderr(&out).contains("not an ncz file"), "{}", stderr(&out));
+    }
+    assert!(!dir.path().join("photo").exists());
+}
+
+#[test]
+fn usage_errors_say_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "x.txt", b"x");
+    let out = run(&["-d", "x.txt"], d);
+    assert!(!out.status.success() && stderr(&out).contains("-o"));
+    let out = run(&["--codec", "zzz", "x.txt"], d);
+    assert!(!out.status.success() && stderr(&out).contains("available"));
+    let out = run(&["missing.txt"], d);
+    assert!(!out.status.success() && stderr(&out).contains("missing.txt"));
+    let help = run(&["--help"], d);
+    assert!(String::from_utf8_lossy(&help.stdout).contains("Examples"));
+}
+
+#[test]
+fn info_json_describes_the_frame() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "t.txt", &several_mb_of_text()[..100_000]);
+    assert!(run(&["t.txt"], d).status.success());
+    let out = run(&["info", "--json", "t.txt.ncz"], d);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["original_bytes"], 100_000);
+    assert_eq!(v["codec"], "cm");
+    let size = std::fs::metadata(d.join("t.txt.ncz")).unwrap().len();
+    assert_eq!(v["compressed_bytes"], size);
+}
