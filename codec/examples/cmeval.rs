@@ -3,7 +3,10 @@ use ncodec::Codec;
 use std::time::Instant;
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    if args[1] == "rc" { rc_bench(); return; }
+    if args[1] == "rc" {
+        rc_bench();
+        return;
+    }
     let data = std::fs::read(&args[1]).unwrap();
     let off: usize = args.get(2).map(|s| s.parse().unwrap()).unwrap_or(0);
     let len: usize = args

@@ -29,7 +29,7 @@ use super::{bytes_to_words, clamp_p1, words_to_bytes, EntropyError, FrequencyTab
 /// assert_eq!(popped, [2, 0, 4]); // reverse order
 /// assert!(stack.is_empty());
 /// ```
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct AnsCoder {
     inner: DefaultAnsCoder,
 }

@@ -4,7 +4,7 @@
 use super::logistic::{Logistic, STRETCH_MAX};
 
 /// Number of inputs (unused inputs stay zero).
-pub const INPUTS: usize = 12;
+pub const INPUTS: usize = 10;
 
 /// Weight vectors of [`INPUTS`] fixed-point (16.16) weights, one per selector value.
 pub struct Mixer {

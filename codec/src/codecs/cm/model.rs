@@ -39,7 +39,8 @@ pub struct Predictor {
     ht: HashTable,
     o0: AdaptiveMap,
     o1: AdaptiveMap,
-    maps: Vec<AdaptiveMap>,
+    /// State-to-probability maps of the hashed contexts (256 entries each).
+    maps: AdaptiveMap,
     mm: MatchModel,
     mm_map: AdaptiveMap,
     mixer: Mixer,
@@ -67,8 +68,6 @@ pub struct Predictor {
     mm_ctx: usize,
     mix_dot: i32,
     pr: u32,
-    fw: [u32; 3],
-    k9: bool,
     /// Speculative (history, context hashes) for both values of the last bit of a byte.
     spec: [(u64, [u32; HASHED]); 2],
 }
@@ -82,32 +81,28 @@ impl Predictor {
         for (s, p) in priority.iter_mut().enumerate() {
             *p = states.priority(s as u8);
         }
-        let mut maps = Vec::with_capacity(HASHED);
-        for _ in 0..HASHED {
-            let mut m = AdaptiveMap::new(256, knob(7, 1023) as u32);
+        let mut maps = AdaptiveMap::new(256 * HASHED, 1023);
+        for i in 0..HASHED {
             for s in 0..256 {
                 let (n0, n1) = states.counts(s as u8);
                 let p = ((n1 * 2 + 1) << 16) / (n0 * 2 + n1 * 2 + 2);
-                m.set(s, p, 0);
+                maps.set(i * 256 + s, p, 0);
             }
-            maps.push(m);
         }
         let bits = ceil_log2(len);
-        let apm1 = Apm::new(256, knob(2, 7) as u32, &lg);
-        let apm2 = Apm::new(1 << bits.clamp(8, 16), knob(3, 7) as u32, &lg);
+        let apm1 = Apm::new(256, 7, &lg);
+        let apm2 = Apm::new(1 << bits.clamp(8, 16), 7, &lg);
         let mut p = Self {
             states,
             priority,
             ht: HashTable::new(bits.clamp(8, 21)),
-            o0: AdaptiveMap::new(256, knob(8, 255) as u32),
-            o1: AdaptiveMap::new(1 << 16, knob(8, 255) as u32),
+            o0: AdaptiveMap::new(256, 255),
+            o1: AdaptiveMap::new(1 << 16, 255),
             maps,
             mm: MatchModel::new(bits.clamp(8, 20)),
             mm_map: AdaptiveMap::new(64, 1023),
-            mixer: Mixer::new(1024, knob(1, 1 << 14), knob(0, 6)),
-            k9: knob(9, 1) == 1,
+            mixer: Mixer::new(3 * 256, 1 << 14, 16),
             spec: [(u64::MAX, [0; HASHED]); 2],
-            fw: [knob(4, 2) as u32, knob(5, 1) as u32, knob(6, 5) as u32],
             apm1,
             apm2,
             hist: Vec::with_capacity(len.min(1 << 22)),
@@ -175,12 +170,10 @@ impl Predictor {
 
     /// Computes context hashes after a whole byte (reusing the speculative ones).
     fn byte_boundary(&mut self) {
-        let byte = (self.c8 & 0xff) as u8;
         self.hashes = match self.spec.iter().find(|s| s.0 == self.c8) {
             Some(s) => s.1,
             None => Self::context_hashes(self.c8, self.word),
         };
-        let _ = byte;
     }
 
     /// Starts loading the buckets of both possible next nibbles, one bit before the
@@ -238,7 +231,7 @@ impl Predictor {
         for i in 0..HASHED {
             let s = self.ht.get(self.buckets[i] + self.node);
             self.cur_states[i] = s;
-            self.inputs[2 + i] = lg.stretch(self.maps[i].p(usize::from(s)));
+            self.inputs[2 + i] = lg.stretch(self.maps.p(i * 256 + usize::from(s)));
         }
         let mut mix_sel = c0;
         match self.mm.predict(self.c0, self.bitpos) {
@@ -265,8 +258,8 @@ impl Predictor {
         self.mix_dot = dot;
         let pm = lg.squash(dot);
         let a1 = self.apm1.p(dot, c0);
-        let a2 = self.apm2.p(dot, if self.k9 { c0 | c1 << 8 } else { c0 });
-        self.pr = (pm * self.fw[0] + a1 * self.fw[1] + a2 * self.fw[2] + 4) >> 3;
+        let a2 = self.apm2.p(dot, c0 | c1 << 8);
+        self.pr = (pm * 2 + a1 + a2 * 5 + 4) >> 3;
     }
 
     /// Feeds the coded bit and prepares the next prediction.
@@ -279,7 +272,7 @@ impl Predictor {
         self.o1.update(c1 << 8 | c0, y);
         for i in 0..HASHED {
             let s = self.cur_states[i];
-            self.maps[i].update(usize::from(s), y);
+            self.maps.update(i * 256 + usize::from(s), y);
             self.ht
                 .set(self.buckets[i] + self.node, self.states.next(s, y));
         }
@@ -312,12 +305,4 @@ impl Predictor {
         }
         self.predict();
     }
-}
-
-/// Temporary tuning knobs.
-pub fn knob(i: usize, default: i32) -> i32 {
-    std::env::var("CMK")
-        .ok()
-        .and_then(|s| s.split(',').nth(i).and_then(|v| v.parse().ok()))
-        .unwrap_or(default)
 }
