@@ -138,6 +138,9 @@ fn code_one(
     {
         bail!("refusing to write compressed data to a terminal; redirect the output, or use -o FILE (or -f to force)");
     }
+    if is_stdin(input) && io::stdin().is_terminal() {
+        bail!("standard input is a terminal; name a FILE, or pipe data in (see ncodec --help)");
+    }
     let (reader, size) = open_input(input)?;
     let progress = bar(size, &display_name(input), args.quiet);
     let mut reader = CountingReader::new(ProgressReader::new(reader, progress.clone()));

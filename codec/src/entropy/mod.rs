@@ -72,7 +72,7 @@ fn words_to_bytes(words: &[u32]) -> Vec<u8> {
 
 /// Converts little-endian bytes back to 32-bit coder words.
 fn bytes_to_words(bytes: &[u8]) -> Result<Vec<u32>, EntropyError> {
-    if bytes.len() % 4 != 0 {
+    if !bytes.len().is_multiple_of(4) {
         return Err(EntropyError::CorruptStream(
             "length is not a multiple of 4 bytes",
         ));

@@ -12,13 +12,14 @@ pub struct Apm {
 }
 
 impl Apm {
-    /// `contexts` contexts (rounded up to a power of two), each starting as the identity map; `rate` is the update shift.
+    /// `contexts` contexts (rounded up to a power of two), each starting as the identity
+    /// map; `rate` is the update shift.
     pub fn new(contexts: usize, rate: u32, lg: &Logistic) -> Self {
         let contexts = contexts.max(1).next_power_of_two();
         let mut t = Vec::with_capacity(contexts * 33);
         for _ in 0..contexts {
-            for j in 0..33 {
-                t.push(lg.squash((j as i32 - 16) * 128).clamp(16, 65520) as u16);
+            for j in 0..33i32 {
+                t.push(lg.squash((j - 16) * 128).clamp(16, 65520) as u16);
             }
         }
         Self {

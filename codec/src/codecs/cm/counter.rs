@@ -67,7 +67,7 @@ impl StateTable {
     }
 
     /// Number of states.
-    pub fn len(&self) -> usize {
+    pub fn num_states(&self) -> usize {
         self.counts.len()
     }
 
@@ -165,10 +165,10 @@ mod tests {
     #[test]
     fn state_table_fits_in_a_byte_and_is_closed() {
         let t = StateTable::new();
-        assert!(t.len() <= 256, "{} states", t.len());
-        for s in 0..t.len() {
+        assert!(t.num_states() <= 256, "{} states", t.num_states());
+        for s in 0..t.num_states() {
             for bit in 0..2 {
-                assert!(usize::from(t.next(s as u8, bit)) < t.len());
+                assert!(usize::from(t.next(s as u8, bit)) < t.num_states());
             }
         }
         // Long runs saturate.

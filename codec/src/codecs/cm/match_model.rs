@@ -110,18 +110,4 @@ impl MatchModel {
         let bit = (self.expected >> (7 - bitpos)) & 1;
         Some((bit, self.len))
     }
-
-    /// Current match length (0 when none).
-    pub fn len(&self) -> u32 {
-        self.len
-    }
-
-    /// The predicted byte, if a match is active.
-    pub fn expected_byte(&self) -> Option<u8> {
-        if self.len > 0 {
-            Some((self.expected & 255) as u8)
-        } else {
-            None
-        }
-    }
 }

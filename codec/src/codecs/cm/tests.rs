@@ -144,7 +144,7 @@ fn corrupt_payloads_never_panic() {
         p[pos] ^= 1 << (i % 8);
         cases.push((p, n));
     }
-    cases.push((payload[..payload.len() / 2 & !3].to_vec(), n));
+    cases.push((payload[..(payload.len() / 2) & !3].to_vec(), n));
     cases.push((payload[..payload.len() - 1].to_vec(), n));
     cases.push((Vec::new(), n));
     cases.push((Vec::new(), 0));

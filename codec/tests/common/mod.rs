@@ -56,7 +56,7 @@ pub fn text_bytes(len: usize, seed: u64) -> Vec<u8> {
     while out.len() < len {
         let word = WORDS[noise[i % noise.len()] as usize % WORDS.len()];
         out.extend_from_slice(word.as_bytes());
-        out.push(if noise[(i + 7) % noise.len()] % 13 == 0 {
+        out.push(if noise[(i + 7) % noise.len()].is_multiple_of(13) {
             b'\n'
         } else {
             b' '
