@@ -44,7 +44,6 @@ pub struct Predictor {
     mm: MatchModel,
     mm_map: AdaptiveMap,
     mixer: Mixer,
-    apm1: Apm,
     apm2: Apm,
     /// Bytes coded so far.
     hist: Vec<u8>,
@@ -90,7 +89,6 @@ impl Predictor {
             }
         }
         let bits = ceil_log2(len);
-        let apm1 = Apm::new(256, 7, &lg);
         let apm2 = Apm::new(1 << bits.clamp(8, 16), 7, &lg);
         let mut p = Self {
             states,
@@ -103,7 +101,6 @@ impl Predictor {
             mm_map: AdaptiveMap::new(64, 1023),
             mixer: Mixer::new(3 * 256, 1 << 14, 16),
             spec: [(u64::MAX, [0; HASHED]); 2],
-            apm1,
             apm2,
             hist: Vec::with_capacity(len.min(1 << 22)),
             c0: 1,
@@ -257,9 +254,8 @@ impl Predictor {
         let dot = self.mixer.mix(&self.inputs, mix_sel, lg);
         self.mix_dot = dot;
         let pm = lg.squash(dot);
-        let a1 = self.apm1.p(dot, c0);
         let a2 = self.apm2.p(dot, c0 | c1 << 8);
-        self.pr = (pm * 2 + a1 + a2 * 5 + 4) >> 3;
+        self.pr = (pm + a2 * 3 + 2) >> 2;
     }
 
     /// Feeds the coded bit and prepares the next prediction.
@@ -280,7 +276,6 @@ impl Predictor {
             self.mm_map.update(self.mm_ctx, y);
         }
         self.mixer.update(&self.inputs, y);
-        self.apm1.update(y);
         self.apm2.update(y);
 
         self.c0 = (self.c0 << 1) | y;
