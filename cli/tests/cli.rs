@@ -87,9 +87,25 @@ fn file_round_trip(dir: &Path, name: &str, bytes: &[u8], enc: &str, dec: &str) -
     assert!(out.status.success(), "compress {name}: {}", stderr(&out));
     let packed = std::fs::read(dir.join(format!("{name}.ncz"))).expect("packed");
     let restored = format!("{name}.out");
-    let out = run(&["-d", "-q", "-f", "-T", dec, &format!("{name}.ncz"), "-o", &restored], dir);
+    let out = run(
+        &[
+            "-d",
+            "-q",
+            "-f",
+            "-T",
+            dec,
+            &format!("{name}.ncz"),
+            "-o",
+            &restored,
+        ],
+        dir,
+    );
     assert!(out.status.success(), "decompress {name}: {}", stderr(&out));
-    assert_eq!(std::fs::read(dir.join(&restored)).expect("restored"), bytes, "{name}");
+    assert_eq!(
+        std::fs::read(dir.join(&restored)).expect("restored"),
+        bytes,
+        "{name}"
+    );
     packed
 }
 
@@ -108,7 +124,10 @@ fn round_trips_on_the_acceptance_inputs() {
     for (name, bytes) in &cases {
         let two_one = file_round_trip(dir.path(), name, bytes, "2", "1");
         let one_two = file_round_trip(dir.path(), name, bytes, "1", "2");
-        assert_eq!(two_one, one_two, "{name}: output depends on the thread count");
+        assert_eq!(
+            two_one, one_two,
+            "{name}: output depends on the thread count"
+        );
         if *name == "random" {
             let overhead = two_one.len() - bytes.len();
             assert!(overhead <= 64, "random grew by {overhead} bytes");
@@ -159,7 +178,10 @@ fn never_overwrites_without_force_and_keeps_input() {
     // Decompressing onto an existing file is refused too.
     let out = run(&["-d", "a.txt.ncz"], d);
     assert!(!out.status.success());
-    assert_eq!(std::fs::read(d.join("a.txt")).unwrap(), b"second version, different bytes");
+    assert_eq!(
+        std::fs::read(d.join("a.txt")).unwrap(),
+        b"second version, different bytes"
+    );
 }
 
 #[test]
@@ -231,7 +253,11 @@ fn damaged_files_fail_cleanly_and_leave_nothing_behind() {
 fn foreign_files_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "photo.ncz", b"\xff\xd8\xff\xe0 a jpeg");
-    for args in [&["-d", "photo.ncz"][..], &["test", "photo.ncz"], &["info", "photo.ncz"]] {
+    for args in [
+        &["-d", "photo.ncz"][..],
+        &["test", "photo.ncz"],
+        &["info", "photo.ncz"],
+    ] {
         let out = run(args, dir.path());
         assert!(!out.status.success());
         assert!(stderr(&out).contains("not an ncz file"), "{}", stderr(&out));

@@ -30,7 +30,11 @@ fn every_single_byte_flip_is_detected() {
     let (_, packed) = sample_frame();
     // Every position with one mask, and a stride of positions with two more.
     for pos in 0..packed.len() {
-        let masks: &[u8] = if pos % 7 == 0 { &[0xff, 0x01, 0x80] } else { &[0xff] };
+        let masks: &[u8] = if pos % 7 == 0 {
+            &[0xff, 0x01, 0x80]
+        } else {
+            &[0xff]
+        };
         for &mask in masks {
             let mut bad = packed.clone();
             bad[pos] ^= mask;
@@ -118,4 +122,3 @@ fn versions_codecs_and_models_are_checked() {
     assert!(matches!(err, Error::ModelMismatch { .. }), "{err}");
     assert!(err.to_string().contains("model"));
 }
-

@@ -44,7 +44,11 @@ fn seeds() -> Vec<(Vec<u8>, Vec<u8>)> {
     contents.push(mixed);
     let mut seeds = Vec::new();
     for content in &contents {
-        for opts in [CompressOptions::default(), small.clone(), small.clone().codec("store")] {
+        for opts in [
+            CompressOptions::default(),
+            small.clone(),
+            small.clone().codec("store"),
+        ] {
             seeds.push((compress(content, &opts).unwrap(), content.clone()));
         }
         // Streamed: no content size in the header.

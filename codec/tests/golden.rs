@@ -20,7 +20,10 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Box<dyn Fn(&[u8]) -> Vec<u8>>)> {
     binary.extend_from_slice(&prose[..2000]);
     let one_shot = |codec: &'static str, chunk: usize| {
         Box::new(move |data: &[u8]| {
-            let opts = CompressOptions::default().codec(codec).chunk_size(chunk).unwrap();
+            let opts = CompressOptions::default()
+                .codec(codec)
+                .chunk_size(chunk)
+                .unwrap();
             compress(data, &opts).unwrap()
         }) as Box<dyn Fn(&[u8]) -> Vec<u8>>
     };
