@@ -13,8 +13,11 @@ fn dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
 }
 
+/// How a golden file is written from its content.
+type Writer = Box<dyn Fn(&[u8]) -> Vec<u8>>;
+
 /// The golden cases: name, content, and how the file is written.
-fn cases() -> Vec<(&'static str, Vec<u8>, Box<dyn Fn(&[u8]) -> Vec<u8>>)> {
+fn cases() -> Vec<(&'static str, Vec<u8>, Writer)> {
     let prose = include_bytes!("golden/prose.txt").to_vec();
     let mut binary: Vec<u8> = (0..6000u32).map(|i| (i * i % 251) as u8).collect();
     binary.extend_from_slice(&prose[..2000]);
@@ -25,14 +28,14 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Box<dyn Fn(&[u8]) -> Vec<u8>>)> {
                 .chunk_size(chunk)
                 .unwrap();
             compress(data, &opts).unwrap()
-        }) as Box<dyn Fn(&[u8]) -> Vec<u8>>
+        }) as Writer
     };
     let streamed = Box::new(|data: &[u8]| {
         let opts = CompressOptions::default().chunk_size(1 << 12).unwrap();
         let mut encoder = ncodec::Encoder::new(Vec::new(), &opts).unwrap();
         encoder.write_all(data).unwrap();
         encoder.finish().unwrap()
-    }) as Box<dyn Fn(&[u8]) -> Vec<u8>>;
+    }) as Writer;
     vec![
         ("empty-cm", Vec::new(), one_shot("cm", 1 << 22)),
         ("prose-store", prose.clone(), one_shot("store", 1 << 22)),
