@@ -61,6 +61,73 @@ pub enum Command {
     Eval(EvalCommand),
     /// Run the bits-per-byte evaluation on the sample set built into ncodec.
     Demo(DemoArgs),
+    /// Train a model (needs a build with `--features train`).
+    #[command(subcommand)]
+    Train(TrainCommand),
+}
+
+/// What to train.
+#[derive(Debug, Subcommand)]
+pub enum TrainCommand {
+    /// The byte language model of the lossless `lm` codec, on the text corpus.
+    Text(TrainTextArgs),
+    /// Export a run's best weights to the integer runtime (`byte-lm.nclw` in the run).
+    Export(TrainExportArgs),
+}
+
+/// Options of `ncodec train export`.
+#[derive(Debug, Args)]
+pub struct TrainExportArgs {
+    /// The run folder (the --out of `ncodec train text`).
+    #[arg(long = "run", value_name = "DIR")]
+    pub run: PathBuf,
+    /// Bytes of valid prose on which float and integer models are compared.
+    #[arg(long = "positions", default_value_t = 32_768)]
+    pub positions: usize,
+}
+
+/// Options of `ncodec train text`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Example:\n  bash ../shared/data/text.sh data-cache\n  ncodec train text --data data-cache/text --out runs/byte-lm --minutes 120\n  ncodec train text --data data-cache/text --out runs/byte-lm --resume --minutes 120"
+)]
+pub struct TrainTextArgs {
+    /// Corpus folder with train/ and valid/ (built by ../shared/data/text.sh).
+    #[arg(long = "data", value_name = "DIR")]
+    pub data: PathBuf,
+    /// Output folder: config, checkpoints, best weights, manifest, log.
+    #[arg(long = "out", value_name = "DIR")]
+    pub out: PathBuf,
+    /// Continue the run in --out from its last checkpoint.
+    #[arg(long = "resume")]
+    pub resume: bool,
+    /// Stop after this many minutes of training in this call.
+    #[arg(long = "minutes", value_name = "M")]
+    pub minutes: Option<f64>,
+    /// Stop once this many steps are done in total.
+    #[arg(long = "steps", value_name = "N")]
+    pub steps: Option<u64>,
+    /// Windows per step.
+    #[arg(long = "batch", default_value_t = 256)]
+    pub batch: usize,
+    /// Peak learning rate.
+    #[arg(long = "lr", default_value_t = 2e-3)]
+    pub lr: f64,
+    /// Bytes of context the model sees.
+    #[arg(long = "context", default_value_t = 24)]
+    pub context: usize,
+    /// Embedding width per byte.
+    #[arg(long = "embed", default_value_t = 16)]
+    pub embed: usize,
+    /// First hidden layer width.
+    #[arg(long = "hidden1", default_value_t = 512)]
+    pub hidden1: usize,
+    /// Second hidden layer width.
+    #[arg(long = "hidden2", default_value_t = 256)]
+    pub hidden2: usize,
+    /// Random seed.
+    #[arg(long = "seed", default_value_t = 1)]
+    pub seed: u64,
 }
 
 /// Options shared by compress and decompress.

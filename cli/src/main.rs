@@ -25,6 +25,7 @@ fn main() -> ExitCode {
         Some(Command::Info(args)) => commands::info::run(&args),
         Some(Command::Eval(command)) => commands::eval::run(&command),
         Some(Command::Demo(args)) => commands::demo::run(&args),
+        Some(Command::Train(command)) => commands::train::run(&command),
         None => {
             let direction = if cli.decompress {
                 commands::code::Direction::Decompress

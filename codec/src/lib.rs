@@ -28,6 +28,7 @@ pub mod format;
 mod frame;
 mod options;
 pub mod registry;
+pub mod runtime;
 
 pub use api::{compress, decompress, decompress_with};
 pub use codec::{Codec, CodecId, Modality, ModelInfo};

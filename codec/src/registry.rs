@@ -3,7 +3,7 @@
 use std::sync::OnceLock;
 
 use crate::codec::{Codec, CodecId};
-use crate::codecs::{Cm, Store};
+use crate::codecs::{Cm, Lm, Store};
 use crate::Error;
 
 /// A set of codecs with unique ids and names.
@@ -27,7 +27,11 @@ impl Registry {
     /// The built-in codecs.
     pub fn builtin() -> Self {
         let mut registry = Self::empty();
-        for codec in [Box::new(Store) as Box<dyn Codec>, Box::new(Cm)] {
+        for codec in [
+            Box::new(Store) as Box<dyn Codec>,
+            Box::new(Cm),
+            Box::new(Lm),
+        ] {
             // Built-in ids and names are distinct, so this cannot fail.
             let _ = registry.register(codec);
         }

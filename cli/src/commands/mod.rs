@@ -5,3 +5,4 @@ pub mod demo;
 pub mod eval;
 pub mod info;
 pub mod test;
+pub mod train;

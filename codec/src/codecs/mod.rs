@@ -1,7 +1,9 @@
 //! The built-in codecs.
 
 pub mod cm;
+pub mod lm;
 pub mod store;
 
 pub use cm::Cm;
+pub use lm::Lm;
 pub use store::Store;

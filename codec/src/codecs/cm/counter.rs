@@ -1,5 +1,5 @@
-//! Adaptive bit statistics: bit-history states (one byte per context) and maps from a
-//! small context (such as a state) to an adaptive probability.
+//! Adaptive bit statistics: bit-history states (one byte per context) and adaptive
+//! probabilities ([`Counter`]) that tables of them map small contexts (such as a state) to.
 
 /// Largest count a bit history keeps for one bit value, by the count of the other value.
 ///
@@ -20,23 +20,25 @@ const fn count_limit(other: u32) -> u32 {
 /// counts of zeros and ones; state 0 is the empty history `(0, 0)`, so zeroed memory is
 /// a valid "never seen" history.
 pub struct StateTable {
-    /// `next[state * 2 + bit]`: the state after seeing `bit`.
-    next: Vec<u8>,
-    /// `(n0, n1)` of each state.
-    counts: Vec<(u16, u16)>,
+    /// `next[state][bit]`: the state after seeing `bit`.
+    pub next: [[u8; 2]; 256],
+    /// `(n0, n1)` of each state (zeros past the end).
+    counts: [(u8, u8); 256],
+    /// Number of states.
+    len: usize,
 }
 
 impl StateTable {
     /// Enumerates the states reachable from the empty history.
     pub fn new() -> Self {
-        let mut counts: Vec<(u16, u16)> = vec![(0, 0)];
-        let mut next: Vec<u8> = Vec::new();
+        let mut counts: Vec<(u8, u8)> = vec![(0, 0)];
+        let mut next = [[0u8; 2]; 256];
         let mut i = 0;
-        while i < counts.len() {
+        while i < counts.len() && i < 256 {
             let (n0, n1) = counts[i];
             for bit in 0..2 {
                 let succ = Self::successor(u32::from(n0), u32::from(n1), bit);
-                let succ = (succ.0 as u16, succ.1 as u16);
+                let succ = (succ.0 as u8, succ.1 as u8);
                 let idx = match counts.iter().position(|&c| c == succ) {
                     Some(idx) => idx,
                     None => {
@@ -45,12 +47,20 @@ impl StateTable {
                     }
                 };
                 // The limits above keep the machine below 256 states (checked in tests).
-                next.push(idx.min(255) as u8);
+                next[i][bit as usize] = idx.min(255) as u8;
             }
             i += 1;
         }
-        next.resize(512, 0);
-        Self { next, counts }
+        let len = counts.len();
+        let mut table = [(0u8, 0u8); 256];
+        for (t, &c) in table.iter_mut().zip(counts.iter()) {
+            *t = c;
+        }
+        Self {
+            next,
+            counts: table,
+            len,
+        }
     }
 
     fn successor(n0: u32, n1: u32, bit: u32) -> (u32, u32) {
@@ -68,26 +78,25 @@ impl StateTable {
 
     /// Number of states.
     pub fn num_states(&self) -> usize {
-        self.counts.len()
+        self.len
     }
 
-    /// The state after `state` sees `bit`.
+    /// The state after `state` sees `bit` (0 or 1).
     #[inline(always)]
     pub fn next(&self, state: u8, bit: u32) -> u8 {
-        self.next[(usize::from(state) * 2 + (bit as usize & 1)) & 511]
+        self.next[usize::from(state)][bit as usize & 1]
     }
 
     /// `(n0, n1)` of `state` (zeros for states past the end).
     pub fn counts(&self, state: u8) -> (u32, u32) {
-        self.counts
-            .get(usize::from(state))
-            .map_or((0, 0), |&(a, b)| (u32::from(a), u32::from(b)))
+        let (a, b) = self.counts[usize::from(state)];
+        (u32::from(a), u32::from(b))
     }
 
     /// Replacement priority of a state: how much evidence it holds.
-    pub fn priority(&self, state: u8) -> u32 {
-        let (n0, n1) = self.counts(state);
-        n0 + n1
+    pub fn priority(&self, state: u8) -> u8 {
+        let (n0, n1) = self.counts[usize::from(state)];
+        n0.saturating_add(n1)
     }
 }
 
@@ -108,53 +117,84 @@ static RECIP: [u32; 1024] = {
     t
 };
 
-/// A table of adaptive probabilities indexed by a small context.
+/// An adaptive probability: a 22-bit probability of a 1 above a 10-bit count of updates.
 ///
-/// Each entry holds a 22-bit probability and a 10-bit count of updates; the update rate is
-/// `1 / (count + 1.5)` until the count reaches the map's limit, so new contexts learn fast
-/// and old ones settle down.
-pub struct AdaptiveMap {
-    t: Vec<u32>,
-    mask: usize,
-    limit: u32,
+/// The update rate is `1 / (count + 1.5)` until the count reaches a limit, so new contexts
+/// learn fast and old ones settle down.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Counter(u32);
+
+impl Counter {
+    /// Probability 1/2, no updates yet.
+    pub const HALF: Self = Self(1 << 31);
+
+    /// Probability `p16` (16-bit, kept away from 0 and 1) with count `n` (at most 1023).
+    pub fn new(p16: u32, n: u32) -> Self {
+        Self((p16.clamp(64, 65472) << 16 & !1023) | n.min(1023))
+    }
+
+    /// 16-bit probability.
+    #[inline(always)]
+    pub fn p16(self) -> u32 {
+        self.0 >> 16
+    }
+
+    /// 12-bit probability, the index of [`stretch`](super::logistic::stretch).
+    #[inline(always)]
+    pub fn p12(self) -> u32 {
+        self.0 >> 20
+    }
+
+    /// Moves the probability towards `bit` (0 or 1) and counts the update, up to `limit`
+    /// (at most 1023).
+    ///
+    /// The rate is below 1, so the probability never leaves `[0, 2^22 - 1]`.
+    #[inline(always)]
+    pub fn update(&mut self, bit: u32, limit: u32) {
+        let e = self.0;
+        let n = e & 1023;
+        let p = (e >> 10) as i32;
+        let target = ((bit & 1) << 22) as i32 - (bit & 1) as i32;
+        let rate = i64::from(RECIP[n as usize]);
+        let np = p + (((target - p) as i64 * rate) >> 16) as i32;
+        self.0 = ((np as u32) << 10) | (n + u32::from(n < limit));
+    }
 }
 
-impl AdaptiveMap {
-    /// `size` (a power of two) entries at probability 1/2, counts limited to `limit`
-    /// (at most 1023).
-    pub fn new(size: usize, limit: u32) -> Self {
-        let size = size.next_power_of_two().max(1);
-        Self {
-            t: vec![1u32 << 31; size],
-            mask: size - 1,
-            limit: limit.min(1023),
-        }
+/// An adaptive probability with a fixed rate: a 32-bit probability of a 1 that each
+/// update moves `2^-RATE` of the way to the coded bit. Cheaper than [`Counter`]; for
+/// contexts seen so often that a count-based rate would sit at its limit anyway.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FastCounter<const RATE: u32>(u32);
+
+impl<const RATE: u32> FastCounter<RATE> {
+    /// Probability 1/2.
+    pub const HALF: Self = Self(1 << 31);
+
+    /// Probability `p16` (16-bit).
+    pub fn new(p16: u32) -> Self {
+        Self(p16.min(65535) << 16)
     }
 
-    /// Sets entry `i` to probability `p16` (16-bit) with count `n`.
-    pub fn set(&mut self, i: usize, p16: u32, n: u32) {
-        let p = p16.clamp(64, 65472) << 16;
-        self.t[i & self.mask] = (p & !1023) | n.min(self.limit);
-    }
-
-    /// 16-bit probability of entry `i`.
+    /// 12-bit probability, the index of [`stretch`](super::logistic::stretch).
     #[inline(always)]
-    pub fn p(&self, i: usize) -> u32 {
-        self.t[i & self.mask] >> 16
+    pub fn p12(self) -> u32 {
+        self.0 >> 20
     }
 
-    /// Moves entry `i` towards `bit`.
+    /// 16-bit probability.
     #[inline(always)]
-    pub fn update(&mut self, i: usize, bit: u32) {
-        let e = &mut self.t[i & self.mask];
-        let n = *e & 1023;
-        let p = (*e >> 10) as i32; // 22-bit probability
-        let target = if bit != 0 { (1 << 22) - 1 } else { 0 };
-        let rate = i64::from(RECIP[(n & 1023) as usize]);
-        let np = p + (((target - p) as i64 * rate) >> 16) as i32;
-        let np = np.clamp(1 << 6, (1 << 22) - (1 << 6)) as u32;
-        let nn = if n < self.limit { n + 1 } else { n };
-        *e = (np << 10) | nn;
+    pub fn p16(self) -> u32 {
+        self.0 >> 16
+    }
+
+    /// Moves the probability towards `bit` (0 or 1); it stays in `[0, 2^32 - 1]`.
+    #[inline(always)]
+    pub fn update(&mut self, bit: u32) {
+        // Branch-free: the bit is hard to predict.
+        let p = i64::from(self.0);
+        let target = (i64::from(bit & 1) << 32) - i64::from(bit & 1);
+        self.0 = (p + ((target - p) >> RATE)) as u32;
     }
 }
 
@@ -180,14 +220,23 @@ mod tests {
     }
 
     #[test]
-    fn adaptive_map_learns() {
-        let mut m = AdaptiveMap::new(4, 255);
-        for _ in 0..200 {
-            m.update(1, 1);
-            m.update(2, 0);
+    fn counter_learns_and_stays_in_range() {
+        let mut one = Counter::HALF;
+        let mut zero = Counter::HALF;
+        assert_eq!(one.p16(), 32768);
+        for _ in 0..2000 {
+            one.update(1, 255);
+            zero.update(0, 255);
         }
-        assert!(m.p(1) > 64000);
-        assert!(m.p(2) < 1500);
-        assert_eq!(m.p(0), 32768);
+        assert!(one.p16() > 65000, "{}", one.p16());
+        assert!(zero.p16() < 500, "{}", zero.p16());
+        // Alternating extremes with the fastest rate never wrap.
+        let mut c = Counter::new(65535, 0);
+        for i in 0..100 {
+            let before = c.p16();
+            c = Counter::new(before, 0);
+            c.update(i & 1, 0);
+            assert!(c.p12() < 4096);
+        }
     }
 }

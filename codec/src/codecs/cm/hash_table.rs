@@ -4,14 +4,37 @@
 //! states of the 15 nodes of the binary tree that codes one nibble (node 1 is the first
 //! bit, node `2n + b` follows node `n` after bit `b`). The three buckets probed for a hash
 //! share one 64-byte cache line.
+//!
+//! The predictor copies a bucket out with [`find`](HashTable::find) at the start of a
+//! nibble, works on the copy, and writes it back with [`store`](HashTable::store) at the
+//! end of the nibble.
+
+/// Asks the CPU to start loading the cache line holding `*r` (no effect on other
+/// targets than x86-64).
+#[inline(always)]
+pub fn prefetch<T>(r: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: prefetching has no architectural effect, and the pointer comes from a
+    // reference.
+    unsafe {
+        core::arch::x86_64::_mm_prefetch::<{ core::arch::x86_64::_MM_HINT_T0 }>(
+            (r as *const T).cast::<i8>(),
+        );
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = r;
+}
 
 /// Bytes per bucket.
 pub const BUCKET: usize = 16;
 
+/// A bucket: check byte and 15 node states.
+pub type Bucket = [u8; BUCKET];
+
 /// One cache line of four buckets.
 #[derive(Clone, Copy)]
 #[repr(C, align(64))]
-struct Line([u8; 64]);
+struct Line([Bucket; 4]);
 
 /// A table of `2^bits` buckets with a three-way probe and least-evidence replacement.
 pub struct HashTable {
@@ -25,7 +48,7 @@ impl HashTable {
     pub fn new(bits: u32) -> Self {
         let lines = 1usize << (bits.max(2) - 2);
         Self {
-            t: vec![Line([0; 64]); lines],
+            t: vec![Line([[0; BUCKET]; 4]); lines],
             mask: lines - 1,
         }
     }
@@ -39,57 +62,48 @@ impl HashTable {
     /// Asks the CPU to start loading the line of hash `h`.
     #[inline(always)]
     pub fn prefetch(&self, h: u32) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            let p = self.t[self.line(h)].0.as_ptr();
-            // SAFETY: prefetching has no architectural effect and `p` points into the table.
-            unsafe {
-                core::arch::x86_64::_mm_prefetch::<{ core::arch::x86_64::_MM_HINT_T0 }>(
-                    p.cast::<i8>(),
-                );
-            }
+        if let Some(line) = self.t.get(self.line(h)) {
+            prefetch(line);
         }
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = h;
     }
 
-    /// Byte offset of the bucket for the 32-bit hash `h`, claiming (and clearing) the
-    /// least used of three candidates if none carries `h`'s check byte. `priority` ranks
-    /// a bucket by the state of its first node.
-    #[inline]
-    pub fn find(&mut self, h: u32, priority: impl Fn(u8) -> u32) -> usize {
+    /// The bucket for the 32-bit hash `h` and its index (for [`store`](Self::store)),
+    /// claiming (and clearing) the least used of three candidates if none carries `h`'s
+    /// check byte. `priority` ranks a bucket by the state of its first node.
+    #[inline(always)]
+    pub fn find(&mut self, h: u32, priority: &[u8; 256]) -> (usize, Bucket) {
         let check = (h >> 24) as u8;
         let line_idx = self.line(h);
         let first = (h as usize) & 3;
-        let line = &mut self.t[line_idx].0;
-        let mut best = 0usize;
+        let Some(line) = self.t.get_mut(line_idx) else {
+            return (usize::MAX, [0; BUCKET]);
+        };
+        let line = &mut line.0;
+        let mut best = first;
         let mut best_pri = u32::MAX;
         for k in 0..3 {
-            let b = ((first ^ k) & 3) * BUCKET;
-            if line[b] == check {
-                return line_idx * 64 + b;
+            let b = (first ^ k) & 3;
+            if line[b][0] == check {
+                return (line_idx * 4 + b, line[b]);
             }
-            let pri = priority(line[b + 1]);
+            let pri = u32::from(priority[usize::from(line[b][1])]);
             if pri < best_pri {
                 best_pri = pri;
                 best = b;
             }
         }
-        let bucket = &mut line[best..best + BUCKET];
-        bucket.fill(0);
+        let mut bucket = [0; BUCKET];
         bucket[0] = check;
-        line_idx * 64 + best
+        line[best] = bucket;
+        (line_idx * 4 + best, bucket)
     }
 
-    /// The state at byte `i` (wraps within the table).
+    /// Writes back bucket `index` (from [`find`](Self::find)); out-of-range indices are
+    /// ignored.
     #[inline(always)]
-    pub fn get(&self, i: usize) -> u8 {
-        self.t[(i >> 6) & self.mask].0[i & 63]
-    }
-
-    /// Stores a state at byte `i` (wraps within the table).
-    #[inline(always)]
-    pub fn set(&mut self, i: usize, s: u8) {
-        self.t[(i >> 6) & self.mask].0[i & 63] = s;
+    pub fn store(&mut self, index: usize, bucket: &Bucket) {
+        if let Some(line) = self.t.get_mut(index >> 2) {
+            line.0[index & 3] = *bucket;
+        }
     }
 }

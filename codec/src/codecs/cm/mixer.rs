@@ -1,61 +1,67 @@
 //! A gated logistic mixer: a single-layer network that combines stretched predictions
 //! with a weight vector chosen by a small context, trained online to minimise coding cost.
+//!
+//! Inputs and weights are 16-bit, so the dot product and the update are a few SIMD
+//! instructions: with inputs in `[-2047, 2047]` and weights in `[-32768, 32767]` no
+//! product sum can overflow 32 bits.
 
-use super::logistic::{Logistic, STRETCH_MAX};
+use super::logistic::{squash, STRETCH_MAX};
 
 /// Number of inputs (unused inputs stay zero).
-pub const INPUTS: usize = 10;
+pub const INPUTS: usize = 8;
 
-/// Weight vectors of [`INPUTS`] fixed-point (16.16) weights, one per selector value.
+/// Number of weight vectors; selectors are taken modulo this.
+pub const SETS: usize = 1024;
+
+/// Fixed-point scale of a weight: `1 << WEIGHT_SHIFT` is 1.0.
+const WEIGHT_SHIFT: u32 = 13;
+
+/// Weight vectors of [`INPUTS`] 16-bit weights (1.0 is `1 << 13`), one per selector.
 pub struct Mixer {
-    weights: Vec<[i32; INPUTS]>,
+    weights: Box<[[i16; INPUTS]; SETS]>,
     selected: usize,
-    /// Last output as a stretched value and as a 16-bit probability.
-    dot: i32,
+    /// Last output as a 16-bit probability.
     pr: u32,
-    rate: i32,
 }
 
 impl Mixer {
-    /// A mixer with `sets` weight vectors, all starting at `init` (16.16), and learning
-    /// rate `rate`.
-    pub fn new(sets: usize, init: i32, rate: i32) -> Self {
+    /// A mixer with all weights at `init` (1.0 is `1 << 13`).
+    pub fn new(init: i16) -> Self {
+        let weights: Box<[[i16; INPUTS]]> = vec![[init; INPUTS]; SETS].into_boxed_slice();
+        let Ok(weights) = weights.try_into() else {
+            unreachable!("the vector has SETS entries")
+        };
         Self {
-            weights: vec![[init; INPUTS]; sets.max(1)],
+            weights,
             selected: 0,
-            dot: 0,
             pr: 32768,
-            rate,
         }
     }
 
-    /// Mixes `inputs` with weight vector `set` (wrapped into range); returns the stretched
-    /// output.
+    /// Mixes `inputs` (each in `[-2047, 2047]`) with weight vector `set` (modulo
+    /// [`SETS`]); returns the stretched output and its probability.
     #[inline(always)]
-    pub fn mix(&mut self, inputs: &[i32; INPUTS], set: usize, lg: &Logistic) -> i32 {
-        self.selected = set.min(self.weights.len() - 1);
+    pub fn mix(&mut self, inputs: &[i16; INPUTS], set: usize) -> (i32, u32) {
+        self.selected = set & (SETS - 1);
         let w = &self.weights[self.selected];
-        let mut sum: i64 = 0;
+        let mut sum: i32 = 0;
         for i in 0..INPUTS {
-            sum += i64::from(inputs[i]) * i64::from(w[i]);
+            sum += i32::from(inputs[i]) * i32::from(w[i]);
         }
-        let dot = ((sum >> 16) as i32).clamp(-STRETCH_MAX, STRETCH_MAX);
-        self.dot = dot;
-        self.pr = lg.squash(dot);
-        dot
+        let dot = (sum >> WEIGHT_SHIFT).clamp(-STRETCH_MAX, STRETCH_MAX);
+        self.pr = squash(dot);
+        (dot, self.pr)
     }
 
     /// Trains the weights used by the last [`mix`](Self::mix) towards `bit`.
     #[inline(always)]
-    pub fn update(&mut self, inputs: &[i32; INPUTS], bit: u32) {
-        let target = if bit != 0 { 65536 } else { 0 };
-        let err = ((target - self.pr as i32) * self.rate) >> 4;
-        if err == 0 {
-            return;
-        }
-        let w = &mut self.weights[self.selected];
+    pub fn update(&mut self, inputs: &[i16; INPUTS], bit: u32) {
+        // Error in 1/16384 (at most 2^14 in magnitude, so it fits 16 bits).
+        let err = ((((bit & 1) << 16) as i32 - self.pr as i32) >> 2) as i16;
+        let w = &mut self.weights[self.selected & (SETS - 1)];
         for i in 0..INPUTS {
-            w[i] = w[i].saturating_add((inputs[i] * err) >> 16);
+            let d = ((i32::from(inputs[i]) * i32::from(err)) >> 16) as i16;
+            w[i] = w[i].saturating_add((d + 1) >> 1);
         }
     }
 }

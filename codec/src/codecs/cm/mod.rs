@@ -3,18 +3,19 @@
 //! Each byte is coded as 8 binary decisions, most significant bit first. For every bit a
 //! [`Predictor`](model::Predictor) combines
 //!
-//! * direct order-0 and order-1 adaptive probabilities,
-//! * bit-history states of hashed order-2, 3, 4 and 6 contexts and of the current word,
+//! * a direct order-1 adaptive probability,
+//! * bit-history states of hashed order-2, 3 and 5 contexts and of the current word,
 //!   looked up per nibble in a shared [`HashTable`](hash_table::HashTable) and mapped to
-//!   probabilities by adaptive maps,
+//!   probabilities by adaptive state maps,
 //! * a [`MatchModel`](match_model::MatchModel) predicting the byte that followed the
 //!   last occurrence of the current context,
 //!
-//! in a logistic [`Mixer`](mixer::Mixer) whose weights are selected by the partial byte
-//! and the match state, then refines the result with two [`Apm`](apm::Apm) stages. The
-//! probability drives the crate's binary range coder. All arithmetic is integer, so the
-//! encoder and decoder agree on every machine; table sizes depend only on the chunk
-//! length, which both sides know.
+//! in a logistic [`Mixer`](mixer::Mixer) (16-bit weights) whose weight vector is selected
+//! by the partial byte and the match state, then refines the result with one
+//! [`Apm`](apm::Apm) stage whose context is the partial byte and the low bits (up to
+//! four) of the previous byte. The probability drives the crate's
+//! binary range coder. All arithmetic is integer, so the encoder and decoder agree on
+//! every machine; table sizes depend only on the chunk length, which both sides know.
 
 pub mod apm;
 pub mod counter;
@@ -40,7 +41,7 @@ impl Cm {
 
 /// The most bytes a payload of `payload_len` bytes can decode to: every bit costs at least
 /// `-log2(65535/65536)` bits, so a byte costs more than 1/8192 of a payload bit.
-fn max_raw_len(payload_len: usize) -> usize {
+pub(crate) fn max_raw_len(payload_len: usize) -> usize {
     payload_len.saturating_add(8).saturating_mul(8 * 8192)
 }
 

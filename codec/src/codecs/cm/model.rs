@@ -1,18 +1,48 @@
-//! The predictor: context models, match model, mixer and APM stages tied together.
+//! The predictor: context models, match model, mixer and APM stage tied together.
 //!
 //! [`Predictor::p`] gives P(next bit = 1) in 16-bit fixed point and
 //! [`Predictor::update`] feeds the actual bit; encoder and decoder drive identical
 //! predictors, so they agree on every probability.
+//!
+//! Per bit, the mixer combines eight stretched inputs:
+//!
+//! * an order-1 probability (previous byte and partial byte, direct table) that adapts
+//!   fast (rate 1/4), so it tracks the most recent outcomes of its context,
+//! * the bit-history states of the [`HASHED`] hashed contexts (orders 2, 3 and 5 and the
+//!   current word), each mapped to a probability by a per-context state map,
+//! * the match model's expected bit, as an adaptive probability by match length and as
+//!   a fixed vote, and a constant bias.
+//!
+//! The hashed contexts live in nibble buckets of the [`HashTable`]: at each nibble
+//! boundary the predictor writes back its copies of the last buckets and copies out the
+//! next ones, whose cache lines were prefetched one bit earlier for both values of that
+//! bit. The mixer's weight set is chosen by the partial byte and the match state; the
+//! [`Apm`] then refines the mixed probability in the context of the partial byte and
+//! the low bits of the previous byte (at most 4096 rows, so it stays in cache).
 
 use super::apm::Apm;
-use super::counter::{AdaptiveMap, StateTable};
-use super::hash_table::HashTable;
-use super::logistic::Logistic;
+use super::counter::{Counter, FastCounter, StateTable};
+use super::hash_table::{Bucket, HashTable, BUCKET};
+use super::logistic::stretch;
 use super::match_model::MatchModel;
 use super::mixer::{Mixer, INPUTS};
 
-/// Number of hashed contexts (orders 2, 3, 4, 6 and the word context).
-const HASHED: usize = 5;
+/// Number of hashed contexts (orders 2, 3, 5 and the word context).
+const HASHED: usize = 4;
+
+/// How many bits before a nibble boundary the buckets of all its possible contexts
+/// are prefetched (1 to 3; measured best at 1).
+const AHEAD: u32 = 1;
+
+/// Update shift of the order-1 probabilities.
+const O1_RATE: u32 = 2;
+/// Update shift of the state maps.
+const STATE_RATE: u32 = 9;
+/// Count limit of the match probabilities.
+const MAP_LIMIT: u32 = 1023;
+
+/// A state-to-probability entry.
+type StateP = FastCounter<STATE_RATE>;
 
 /// Ceiling of log2 of `n` (0 for `n <= 1`).
 fn ceil_log2(n: usize) -> u32 {
@@ -23,28 +53,29 @@ fn ceil_log2(n: usize) -> u32 {
     }
 }
 
-/// Mixes a 64-bit value into a well-spread 32-bit hash.
+/// A 32-bit hash of `x`: the high half of its product with the odd constant `k`, so every
+/// input bit reaches the check byte and the table index.
 #[inline(always)]
-fn hash64(x: u64) -> u32 {
-    let x = (x ^ (x >> 29)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    let x = (x ^ (x >> 32)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    (x >> 32) as u32
+fn hash(x: u64, k: u64) -> u32 {
+    (x.wrapping_mul(k) >> 32) as u32
 }
 
 /// Bit predictor over a byte stream of known length.
 pub struct Predictor {
-    lg: Logistic,
-    states: StateTable,
-    priority: [u32; 256],
+    /// Bit-history transitions, `next[state][bit]`.
+    next: [[u8; 2]; 256],
+    /// Replacement priority of a bucket by the state of its first node.
+    priority: [u8; 256],
     ht: HashTable,
-    o0: AdaptiveMap,
-    o1: AdaptiveMap,
-    /// State-to-probability maps of the hashed contexts (256 entries each).
-    maps: AdaptiveMap,
+    /// Order-1 probabilities by `c1 << 8 | c0` (`c1`: the previous byte).
+    o1: Box<[FastCounter<O1_RATE>; 1 << 16]>,
+    /// State-to-probability maps of the hashed contexts.
+    maps: [[StateP; 256]; HASHED],
     mm: MatchModel,
-    mm_map: AdaptiveMap,
+    /// Match probabilities by (length bucket, expected bit).
+    mm_map: [Counter; 64],
     mixer: Mixer,
-    apm2: Apm,
+    apm: Apm,
     /// Bytes coded so far.
     hist: Vec<u8>,
     /// Bits of the current byte with a leading 1.
@@ -57,69 +88,65 @@ pub struct Predictor {
     word: u64,
     /// Per-context hashes, set at byte boundaries.
     hashes: [u32; HASHED],
-    /// Per-context bucket offsets, set at nibble boundaries.
-    buckets: [usize; HASHED],
+    /// Per-context bucket indices in the hash table and working copies of the buckets,
+    /// set at nibble boundaries and written back at the next one.
+    bucket_idx: [usize; HASHED],
+    buckets: [Bucket; HASHED],
     /// Position in the nibble tree (1..15).
     node: usize,
-    inputs: [i32; INPUTS],
-    /// Per-context states used for the current bit.
-    cur_states: [u8; HASHED],
-    mm_ctx: usize,
-    mix_dot: i32,
+    inputs: [i16; INPUTS],
+    /// Match-probability slot used for the current bit (`None`: no match prediction).
+    mm_ctx: Option<usize>,
     pr: u32,
-    /// Speculative (history, context hashes) for both values of the last bit of a byte.
-    spec: [(u64, [u32; HASHED]); 2],
+    /// Speculative (history, context hashes) for every value of the last [`AHEAD`] bits
+    /// of a byte.
+    spec: [(u64, [u32; HASHED]); 1 << AHEAD],
 }
 
 impl Predictor {
     /// A fresh predictor with tables sized for a stream of `len` bytes.
     pub fn new(len: usize) -> Self {
-        let lg = Logistic::new();
         let states = StateTable::new();
-        let mut priority = [0u32; 256];
+        let mut priority = [0u8; 256];
         for (s, p) in priority.iter_mut().enumerate() {
             *p = states.priority(s as u8);
         }
-        let mut maps = AdaptiveMap::new(256 * HASHED, 1023);
-        for i in 0..HASHED {
-            for s in 0..256 {
-                let (n0, n1) = states.counts(s as u8);
-                let p = ((n1 * 2 + 1) << 16) / (n0 * 2 + n1 * 2 + 2);
-                maps.set(i * 256 + s, p, 0);
-            }
+        let mut map = [StateP::HALF; 256];
+        for (s, m) in map.iter_mut().enumerate() {
+            let (n0, n1) = states.counts(s as u8);
+            *m = StateP::new(((n1 * 2 + 1) << 16) / (n0 * 2 + n1 * 2 + 2));
         }
+        let o1: Box<[FastCounter<O1_RATE>]> = vec![FastCounter::HALF; 1 << 16].into_boxed_slice();
+        let Ok(o1) = o1.try_into() else {
+            unreachable!("the vector has 2^16 entries")
+        };
         let bits = ceil_log2(len);
-        let apm2 = Apm::new(1 << bits.clamp(8, 16), 7, &lg);
         let mut p = Self {
-            states,
+            next: states.next,
             priority,
-            ht: HashTable::new(bits.clamp(8, 21)),
-            o0: AdaptiveMap::new(256, 255),
-            o1: AdaptiveMap::new(1 << 16, 255),
-            maps,
+            ht: HashTable::new(bits.clamp(9, 22) - 1),
+            o1,
+            maps: [map; HASHED],
             mm: MatchModel::new(bits.clamp(8, 20)),
-            mm_map: AdaptiveMap::new(64, 1023),
-            mixer: Mixer::new(3 * 256, 1 << 14, 16),
-            spec: [(u64::MAX, [0; HASHED]); 2],
-            apm2,
+            mm_map: [Counter::HALF; 64],
+            mixer: Mixer::new(1 << 11),
+            apm: Apm::new(1 << bits.clamp(8, 12)),
+            spec: [(u64::MAX, [0; HASHED]); 1 << AHEAD],
             hist: Vec::with_capacity(len.min(1 << 22)),
             c0: 1,
             bitpos: 0,
             c8: 0,
             word: 0,
             hashes: [0; HASHED],
-            buckets: [0; HASHED],
+            bucket_idx: [usize::MAX; HASHED],
+            buckets: [[0; BUCKET]; HASHED],
             node: 1,
             inputs: [0; INPUTS],
-            cur_states: [0; HASHED],
-            mm_ctx: 0,
-            mix_dot: 0,
+            mm_ctx: None,
             pr: 32768,
-            lg,
         };
         p.byte_boundary();
-        let hs = p.nibble_hashes();
-        p.nibble_boundary(hs);
+        p.nibble_boundary();
         p.predict();
         p
     }
@@ -134,11 +161,10 @@ impl Predictor {
     #[inline(always)]
     fn context_hashes(c8: u64, word: u64) -> [u32; HASHED] {
         [
-            hash64((c8 & 0xffff) | 2 << 56),
-            hash64((c8 & 0xff_ffff) | 3 << 56),
-            hash64((c8 & 0xffff_ffff) | 4 << 56),
-            hash64((c8 & 0xffff_ffff_ffff) | 6 << 56),
-            hash64(word.wrapping_add(7 << 56)),
+            hash((c8 & 0xffff) + 1, 0x9E37_79B9_7F4A_7C15),
+            hash((c8 & 0xff_ffff) + 1, 0xC2B2_AE3D_27D4_EB4F),
+            hash((c8 & 0xff_ffff_ffff) + 1, 0xD6E8_FEB8_6659_FD93),
+            hash(word.wrapping_add(7), 0xFF51_AFD7_ED55_8CCD),
         ]
     }
 
@@ -177,16 +203,16 @@ impl Predictor {
     /// nibble boundary, so that the memory latency overlaps the coding of the last bit.
     #[inline(always)]
     fn prefetch_next(&mut self) {
-        if self.bitpos == 3 {
-            for b in 0..2 {
-                let c0 = self.c0 << 1 | b;
+        if self.bitpos == 4 - AHEAD {
+            for b in 0..1 << AHEAD {
+                let c0 = self.c0 << AHEAD | b;
                 for &base in &self.hashes {
                     self.ht.prefetch(Self::bucket_hash(base, c0));
                 }
             }
-        } else if self.bitpos == 7 {
-            for b in 0..2u32 {
-                let byte = ((self.c0 << 1 | b) & 0xff) as u8;
+        } else if self.bitpos == 8 - AHEAD {
+            for b in 0..1 << AHEAD {
+                let byte = ((self.c0 << AHEAD | b) & 0xff) as u8;
                 let c8 = self.c8 << 8 | u64::from(byte);
                 let word = Self::next_word(self.word, byte);
                 let hs = Self::context_hashes(c8, word);
@@ -198,21 +224,14 @@ impl Predictor {
         }
     }
 
-    /// Bucket hashes of the next nibble.
-    #[inline(always)]
-    fn nibble_hashes(&self) -> [u32; HASHED] {
-        let mut hs = [0u32; HASHED];
-        for (h, &base) in hs.iter_mut().zip(self.hashes.iter()) {
-            *h = Self::bucket_hash(base, self.c0);
+    /// Writes back the buckets of the last nibble and looks up those of the next one.
+    fn nibble_boundary(&mut self) {
+        for i in 0..HASHED {
+            self.ht.store(self.bucket_idx[i], &self.buckets[i]);
         }
-        hs
-    }
-
-    /// Looks up the buckets for the next nibble, given [`nibble_hashes`](Self::nibble_hashes).
-    fn nibble_boundary(&mut self, hs: [u32; HASHED]) {
-        let pri = &self.priority;
-        for (b, &h) in self.buckets.iter_mut().zip(hs.iter()) {
-            *b = self.ht.find(h, |s| pri[usize::from(s)]);
+        for i in 0..HASHED {
+            let h = Self::bucket_hash(self.hashes[i], self.c0);
+            (self.bucket_idx[i], self.buckets[i]) = self.ht.find(h, &self.priority);
         }
         self.node = 1;
     }
@@ -220,66 +239,60 @@ impl Predictor {
     /// Computes the prediction for the next bit.
     #[inline(always)]
     fn predict(&mut self) {
-        let lg = &self.lg;
-        let c0 = self.c0 as usize;
-        let c1 = (self.c8 & 0xff) as usize;
-        self.inputs[0] = lg.stretch(self.o0.p(c0));
-        self.inputs[1] = lg.stretch(self.o1.p(c1 << 8 | c0));
+        let c0 = self.c0;
+        let c1 = (self.c8 & 0xff) as u32;
+        let node = self.node & 15;
+        let mut inputs = [0i16; INPUTS];
+        inputs[0] = stretch(self.o1[((c1 << 8 | c0) & 0xffff) as usize].p12());
         for i in 0..HASHED {
-            let s = self.ht.get(self.buckets[i] + self.node);
-            self.cur_states[i] = s;
-            self.inputs[2 + i] = lg.stretch(self.maps.p(i * 256 + usize::from(s)));
+            let s = self.buckets[i][node];
+            inputs[1 + i] = stretch(self.maps[i][usize::from(s)].p12());
         }
-        let mut mix_sel = c0;
-        match self.mm.predict(self.c0, self.bitpos) {
+        let mut mix_sel = c0 as usize;
+        match self.mm.predict(c0, self.bitpos) {
             Some((bit, len)) => {
                 let lb = if len < 16 {
                     len
                 } else {
                     16 + ((len - 16) >> 3).min(15)
                 } as usize;
-                self.mm_ctx = lb * 2 + bit as usize;
-                let st = lg.stretch(self.mm_map.p(self.mm_ctx));
-                self.inputs[7] = st;
-                self.inputs[8] = if bit == 1 { 256 } else { -256 };
+                let ctx = (lb * 2 + bit as usize) & 63;
+                self.mm_ctx = Some(ctx);
+                inputs[1 + HASHED] = stretch(self.mm_map[ctx].p12());
+                inputs[2 + HASHED] = if bit == 1 { 256 } else { -256 };
                 mix_sel += 256 * (1 + usize::from(len >= 16));
             }
-            None => {
-                self.mm_ctx = usize::MAX;
-                self.inputs[7] = 0;
-                self.inputs[8] = 0;
-            }
+            None => self.mm_ctx = None,
         }
-        self.inputs[9] = 256;
-        let dot = self.mixer.mix(&self.inputs, mix_sel, lg);
-        self.mix_dot = dot;
-        let pm = lg.squash(dot);
-        let a2 = self.apm2.p(dot, c0 | c1 << 8);
-        self.pr = (pm + a2 * 3 + 2) >> 2;
+        inputs[3 + HASHED] = 256;
+        self.inputs = inputs;
+        let (dot, pm) = self.mixer.mix(&inputs, mix_sel);
+        // The APM keeps the low bits of the context: at most four bits of `c1`.
+        let a = self.apm.p(dot, (c0 | c1 << 8) as usize);
+        self.pr = (pm + a * 3 + 2) >> 2;
     }
 
     /// Feeds the coded bit and prepares the next prediction.
     #[inline(always)]
     pub fn update(&mut self, bit: bool) {
         let y = u32::from(bit);
-        let c0 = self.c0 as usize;
-        let c1 = (self.c8 & 0xff) as usize;
-        self.o0.update(c0, y);
-        self.o1.update(c1 << 8 | c0, y);
+        let c0 = self.c0;
+        let c1 = (self.c8 & 0xff) as u32;
+        let node = self.node & 15;
+        self.o1[((c1 << 8 | c0) & 0xffff) as usize].update(y);
         for i in 0..HASHED {
-            let s = self.cur_states[i];
-            self.maps.update(i * 256 + usize::from(s), y);
-            self.ht
-                .set(self.buckets[i] + self.node, self.states.next(s, y));
+            let s = &mut self.buckets[i][node];
+            self.maps[i][usize::from(*s)].update(y);
+            *s = self.next[usize::from(*s)][y as usize];
         }
-        if self.mm_ctx != usize::MAX {
-            self.mm_map.update(self.mm_ctx, y);
+        if let Some(ctx) = self.mm_ctx {
+            self.mm_map[ctx & 63].update(y, MAP_LIMIT);
         }
         self.mixer.update(&self.inputs, y);
-        self.apm2.update(y);
+        self.apm.update(y);
 
-        self.c0 = (self.c0 << 1) | y;
-        self.node = self.node * 2 + y as usize;
+        self.c0 = (c0 << 1) | y;
+        self.node = node * 2 + y as usize;
         self.bitpos += 1;
         if self.bitpos == 8 {
             let byte = (self.c0 & 0xff) as u8;
@@ -289,12 +302,10 @@ impl Predictor {
             self.c0 = 1;
             self.bitpos = 0;
             self.byte_boundary();
-            let hs = self.nibble_hashes();
             self.mm.byte_update(&self.hist);
-            self.nibble_boundary(hs);
+            self.nibble_boundary();
         } else if self.bitpos == 4 {
-            let hs = self.nibble_hashes();
-            self.nibble_boundary(hs);
+            self.nibble_boundary();
         } else {
             self.prefetch_next();
         }

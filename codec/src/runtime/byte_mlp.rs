@@ -1,0 +1,279 @@
+//! The byte language model's integer forward pass: the last `context` bytes' int8
+//! embeddings through two ReLU layers to 256 fixed-point logits.
+//!
+//! # Weights file (`NCLW` version 1, little-endian)
+//! | field | type |
+//! |---|---|
+//! | magic | `b"NCLW"` |
+//! | version, kind | `u8` = 1, `u8` = 1 (byte window MLP) |
+//! | reserved | `u16` = 0 |
+//! | context, embed, hidden1, hidden2 | `u16` each |
+//! | embedding | `i8[256 × embed]`: the int8 inputs of layer 1 |
+//! | layer 1, layer 2, output | per layer: `i8[rows × cols]` row-major weights, `i32[rows]` bias, `i32[rows]` multiplier, `u8[rows]` shift |
+//! | checksum | `u64` XXH3-64 of everything before it |
+//!
+//! Layers 1 and 2 end in ReLU into `0..=4095`; the output layer yields logits in log2
+//! units with [`LOGIT_FRAC`](super::softmax::LOGIT_FRAC) fractional bits. The checksum is
+//! also the model hash recorded in `.ncz` headers.
+
+use xxhash_rust::xxh3::xxh3_64;
+
+use super::linear::{Activation, QuantLinear};
+use super::softmax::softmax_table;
+use super::{Reader, RuntimeError};
+use crate::entropy::FrequencyTable;
+
+const MAGIC: &[u8; 4] = b"NCLW";
+const VERSION: u8 = 1;
+const KIND_BYTE_MLP: u8 = 1;
+
+/// One quantized layer as written to a weights file: `(weights, bias, mult, shift)`.
+pub type LayerParts<'a> = (&'a [i8], &'a [i32], &'a [i32], &'a [u8]);
+
+/// Layer sizes of a [`ByteMlp`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ByteMlpShape {
+    /// Bytes of context.
+    pub context: usize,
+    /// Embedding width.
+    pub embed: usize,
+    /// First hidden layer width.
+    pub hidden1: usize,
+    /// Second hidden layer width.
+    pub hidden2: usize,
+}
+
+/// A loaded integer byte LM.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ByteMlp {
+    shape: ByteMlpShape,
+    embedding: Vec<i16>,
+    layer1: QuantLinear,
+    layer2: QuantLinear,
+    output: QuantLinear,
+    hash: u64,
+}
+
+/// The running context of a [`ByteMlp`] and its scratch buffers.
+#[derive(Debug, Clone)]
+pub struct ByteMlpState {
+    window: Vec<u8>,
+    input: Vec<i16>,
+    h1: Vec<i32>,
+    h1_narrow: Vec<i16>,
+    h2: Vec<i32>,
+    h2_narrow: Vec<i16>,
+    logits: Vec<i32>,
+}
+
+impl ByteMlpState {
+    /// Appends a coded byte to the context.
+    pub fn push(&mut self, byte: u8) {
+        if !self.window.is_empty() {
+            self.window.rotate_left(1);
+            if let Some(last) = self.window.last_mut() {
+                *last = byte;
+            }
+        }
+    }
+}
+
+impl ByteMlp {
+    /// Parses and checks a weights file.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, RuntimeError> {
+        if bytes.len() < 8 || &bytes[..4] != MAGIC {
+            return Err(RuntimeError::BadMagic);
+        }
+        let body_len = bytes.len() - 8;
+        let stored = u64::from_le_bytes(
+            bytes[body_len..]
+                .try_into()
+                .map_err(|_| RuntimeError::Corrupt("short"))?,
+        );
+        let hash = xxh3_64(&bytes[..body_len]);
+        if stored != hash {
+            return Err(RuntimeError::Corrupt("checksum mismatch"));
+        }
+        let mut r = Reader::new(&bytes[4..body_len]);
+        let (version, kind) = (r.u8()?, r.u8()?);
+        if version != VERSION || kind != KIND_BYTE_MLP {
+            return Err(RuntimeError::Unsupported(format!(
+                "version {version}, kind {kind}"
+            )));
+        }
+        let _reserved = r.u16()?;
+        let shape = ByteMlpShape {
+            context: usize::from(r.u16()?),
+            embed: usize::from(r.u16()?),
+            hidden1: usize::from(r.u16()?),
+            hidden2: usize::from(r.u16()?),
+        };
+        let widths = [shape.context * shape.embed, shape.hidden1, shape.hidden2];
+        if widths.iter().any(|&w| w == 0 || w > 4096) {
+            return Err(RuntimeError::Corrupt("a layer width is 0 or above 4096"));
+        }
+        let embedding = r
+            .i8s(256 * shape.embed)?
+            .into_iter()
+            .map(i16::from)
+            .collect();
+        let layer1 = QuantLinear::read(
+            &mut r,
+            shape.hidden1,
+            shape.context * shape.embed,
+            Activation::Relu,
+        )?;
+        let layer2 = QuantLinear::read(&mut r, shape.hidden2, shape.hidden1, Activation::Relu)?;
+        let output = QuantLinear::read(&mut r, 256, shape.hidden2, Activation::Identity)?;
+        if r.rest() != 0 {
+            return Err(RuntimeError::Corrupt("trailing bytes"));
+        }
+        Ok(Self {
+            shape,
+            embedding,
+            layer1,
+            layer2,
+            output,
+            hash,
+        })
+    }
+
+    /// Serialises a model from its quantized parts (used by the exporter in
+    /// `ncodec-models`); layers are `(weights, bias, mult, shift)`.
+    pub fn write(shape: ByteMlpShape, embedding: &[i8], layers: [LayerParts<'_>; 3]) -> Vec<u8> {
+        let mut out = Vec::new();
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&[VERSION, KIND_BYTE_MLP, 0, 0]);
+        for v in [shape.context, shape.embed, shape.hidden1, shape.hidden2] {
+            out.extend_from_slice(&(v as u16).to_le_bytes());
+        }
+        out.extend(embedding.iter().map(|&v| v as u8));
+        for (weights, bias, mult, shift) in layers {
+            out.extend(weights.iter().map(|&v| v as u8));
+            for v in bias.iter().chain(mult) {
+                out.extend_from_slice(&v.to_le_bytes());
+            }
+            out.extend_from_slice(shift);
+        }
+        let hash = xxh3_64(&out);
+        out.extend_from_slice(&hash.to_le_bytes());
+        out
+    }
+
+    /// The layer sizes.
+    pub fn shape(&self) -> ByteMlpShape {
+        self.shape
+    }
+
+    /// XXH3-64 of the weights file: the model hash recorded in `.ncz` headers.
+    pub fn hash(&self) -> u64 {
+        self.hash
+    }
+
+    /// A fresh context (all zeros, as at the start of a chunk) with scratch buffers.
+    pub fn new_state(&self) -> ByteMlpState {
+        let s = self.shape;
+        ByteMlpState {
+            window: vec![0; s.context],
+            input: vec![0; s.context * s.embed],
+            h1: vec![0; s.hidden1],
+            h1_narrow: vec![0; s.hidden1],
+            h2: vec![0; s.hidden2],
+            h2_narrow: vec![0; s.hidden2],
+            logits: vec![0; 256],
+        }
+    }
+
+    /// Logits of the next byte (log2 units, [`LOGIT_FRAC`](super::softmax::LOGIT_FRAC)
+    /// fractional bits) given the state's context.
+    pub fn logits<'s>(&self, state: &'s mut ByteMlpState) -> &'s [i32] {
+        let e = self.shape.embed;
+        for (slot, &byte) in state.input.chunks_exact_mut(e).zip(&state.window) {
+            let row = usize::from(byte) * e;
+            slot.copy_from_slice(&self.embedding[row..row + e]);
+        }
+        self.layer1.forward(&state.input, &mut state.h1);
+        narrow(&state.h1, &mut state.h1_narrow);
+        self.layer2.forward(&state.h1_narrow, &mut state.h2);
+        narrow(&state.h2, &mut state.h2_narrow);
+        self.output.forward(&state.h2_narrow, &mut state.logits);
+        &state.logits
+    }
+
+    /// The distribution of the next byte as a frequency table.
+    pub fn predict(&self, state: &mut ByteMlpState) -> FrequencyTable {
+        let logits = self.logits(state);
+        // 256 symbols is always a valid alphabet size.
+        softmax_table(logits)
+            .unwrap_or_else(|_| FrequencyTable::uniform(256).unwrap_or_else(|_| unreachable!()))
+    }
+}
+
+/// ReLU outputs are in 0..=RELU_MAX, so they fit i16 exactly.
+fn narrow(wide: &[i32], narrow: &mut [i16]) {
+    for (n, &w) in narrow.iter_mut().zip(wide) {
+        *n = w as i16;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A tiny model whose output prefers the byte after the last one seen.
+    pub(crate) fn tiny_model() -> Vec<u8> {
+        let shape = ByteMlpShape {
+            context: 2,
+            embed: 2,
+            hidden1: 3,
+            hidden2: 2,
+        };
+        let embedding: Vec<i8> = (0..512).map(|i| ((i * 37) % 255 - 127) as i8).collect();
+        let w1: Vec<i8> = (0..12).map(|i| (i as i8 - 6) * 5).collect();
+        let w2: Vec<i8> = (0..6).map(|i| (i as i8 - 3) * 9).collect();
+        let w3: Vec<i8> = (0..512).map(|i| ((i * 91) % 255 - 127) as i8).collect();
+        ByteMlp::write(
+            shape,
+            &embedding,
+            [
+                (&w1, &[10, -5, 0], &[1 << 14; 3], &[20; 3]),
+                (&w2, &[1, 2], &[1 << 14; 2], &[16; 2]),
+                (&w3, &[0; 256], &[1 << 12; 256], &[8; 256]),
+            ],
+        )
+    }
+
+    #[test]
+    fn round_trips_and_predicts_deterministically() {
+        let bytes = tiny_model();
+        let model = ByteMlp::from_bytes(&bytes).unwrap();
+        assert_eq!(model.shape().hidden1, 3);
+        let mut a = model.new_state();
+        let mut b = model.new_state();
+        for byte in b"hello" {
+            a.push(*byte);
+            b.push(*byte);
+        }
+        assert_eq!(model.predict(&mut a), model.predict(&mut b));
+        let mut fresh = model.new_state();
+        assert_ne!(
+            model.logits(&mut fresh).to_vec(),
+            model.logits(&mut a).to_vec()
+        );
+    }
+
+    #[test]
+    fn damaged_files_are_refused() {
+        let bytes = tiny_model();
+        assert_eq!(
+            ByteMlp::from_bytes(b"nope nope"),
+            Err(RuntimeError::BadMagic)
+        );
+        for pos in [5, 20, bytes.len() / 2, bytes.len() - 1] {
+            let mut bad = bytes.clone();
+            bad[pos] ^= 1;
+            assert!(ByteMlp::from_bytes(&bad).is_err());
+        }
+        assert!(ByteMlp::from_bytes(&bytes[..bytes.len() - 9]).is_err());
+    }
+}
