@@ -277,7 +277,7 @@ pub fn train_text(
         state.step += 1;
         state.bytes_seen += options.batch as u64;
 
-        let validate = state.step % options.valid_every == 0;
+        let validate = state.step.is_multiple_of(options.valid_every);
         if validate {
             let valid_bpb = evaluate(
                 &model.valid(),
@@ -314,7 +314,7 @@ pub fn train_text(
                 write_manifest(options, &state, seconds, command_line, &train, &valid)?;
             }
         }
-        if state.step % options.checkpoint_every == 0 || validate {
+        if state.step.is_multiple_of(options.checkpoint_every) || validate {
             state.seconds += started.elapsed().as_secs_f64();
             checkpoint(&model, &optim, &state, &ckpt)?;
             state.seconds -= started.elapsed().as_secs_f64();
