@@ -3,25 +3,15 @@
 
 mod common;
 
+use common::Rng;
+
 use ncodec::entropy::{AnsCoder, FrequencyTable, RangeDecoder, RangeEncoder, PRECISION};
 use proptest::prelude::*;
 
-/// Deterministic xorshift64* generator.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    /// A symbol drawn from `table`'s own distribution.
-    fn sample(&mut self, table: &FrequencyTable) -> usize {
-        let quantile = (self.next() >> 40) as u32; // 24 bits
-        table.cdf().partition_point(|&c| c <= quantile) - 1
-    }
+/// A symbol drawn from `table`'s own distribution.
+fn sample(rng: &mut Rng, table: &FrequencyTable) -> usize {
+    let quantile = (rng.next() >> 40) as u32; // 24 bits
+    table.cdf().partition_point(|&c| c <= quantile) - 1
 }
 
 /// A skewed 256-symbol table (Zipf-like counts).
@@ -38,7 +28,7 @@ fn information_bits(table: &FrequencyTable, symbols: &[usize]) -> f64 {
 fn range_coder_overhead_on_a_million_symbols() {
     let table = zipf_table(256);
     let mut rng = Rng(0x1234_5678);
-    let symbols: Vec<usize> = (0..1_000_000).map(|_| rng.sample(&table)).collect();
+    let symbols: Vec<usize> = (0..1_000_000).map(|_| sample(&mut rng, &table)).collect();
     let mut encoder = RangeEncoder::new();
     for &s in &symbols {
         encoder.encode(s, &table).unwrap();
@@ -64,7 +54,7 @@ fn range_coder_overhead_on_a_million_symbols() {
 fn ans_overhead_on_a_million_symbols() {
     let table = zipf_table(256);
     let mut rng = Rng(0x9abc_def0);
-    let symbols: Vec<usize> = (0..1_000_000).map(|_| rng.sample(&table)).collect();
+    let symbols: Vec<usize> = (0..1_000_000).map(|_| sample(&mut rng, &table)).collect();
     let mut stack = AnsCoder::new();
     for &s in symbols.iter().rev() {
         stack.push(s, &table).unwrap();
@@ -118,7 +108,9 @@ fn bits_back_pop_then_push_restores_the_stack() {
     let mut stack = AnsCoder::new();
     let mut rng = Rng(7);
     for _ in 0..1000 {
-        stack.push(rng.sample(&data_table), &data_table).unwrap();
+        stack
+            .push(sample(&mut rng, &data_table), &data_table)
+            .unwrap();
     }
     let before = stack.num_bits();
     let snapshot = stack.clone();

@@ -8,26 +8,8 @@ mod common;
 
 use std::io::Write;
 
-use common::{random_bytes, text_bytes};
+use common::{random_bytes, text_bytes, Rng};
 use ncodec::{compress, decompress_with, CompressOptions, DecompressOptions};
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next() % n as u64) as usize
-        }
-    }
-}
 
 /// Valid frames and their contents: several codecs, chunk layouts and header forms.
 fn seeds() -> Vec<(Vec<u8>, Vec<u8>)> {
