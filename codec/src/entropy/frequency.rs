@@ -27,8 +27,10 @@ pub struct FrequencyTable {
 impl FrequencyTable {
     /// Quantizes `counts` to a table whose probabilities sum to `2^PRECISION`.
     ///
-    /// Each symbol gets `1 + floor(count * (2^PRECISION - n) / total)`; the few units left
-    /// over by rounding go to the most frequent symbol (the lowest index on ties). All
+    /// Each symbol gets `1 + floor(count * scale / 2^32)` with
+    /// `scale = floor((2^PRECISION - n) * 2^32 / total)` (about `count * (2^PRECISION - n) /
+    /// total`, with one division per table); the few units left over by rounding go to the
+    /// most frequent symbol (the lowest index on ties). All
     /// counts zero gives the uniform distribution. Fails for fewer than 2 or more than
     /// [`MAX_SYMBOLS`](super::MAX_SYMBOLS) symbols.
     pub fn from_counts(counts: &[u32]) -> Result<Self, EntropyError> {
@@ -45,9 +47,13 @@ impl FrequencyTable {
         let mut probabilities: Vec<u64> = if total == 0 {
             vec![one / n as u64; n]
         } else {
+            // One division per table instead of one per symbol. Since
+            // `scale <= free * 2^32 / total`, every `floor(c * scale / 2^32)` is at most
+            // `c * free / total`, so the probabilities never sum past `2^PRECISION`.
+            let scale = (u128::from(free) << 32) / u128::from(total);
             counts
                 .iter()
-                .map(|&c| 1 + u64::from(c) * free / total)
+                .map(|&c| 1 + ((u128::from(c) * scale) >> 32) as u64)
                 .collect()
         };
         let assigned: u64 = probabilities.iter().sum();

@@ -20,8 +20,8 @@ pub enum Activation {
 pub struct QuantLinear {
     rows: usize,
     cols: usize,
-    /// Row-major weights, widened to i16 so the dot products vectorise (pmaddwd).
-    weights: Vec<i16>,
+    /// Row-major int8 weights (widened to 16 bits inside the SIMD dot product).
+    weights: Vec<i8>,
     bias: Vec<i32>,
     mult: Vec<i32>,
     shift: Vec<u8>,
@@ -52,7 +52,7 @@ impl QuantLinear {
         Ok(Self {
             rows,
             cols,
-            weights: weights.iter().map(|&w| i16::from(w)).collect(),
+            weights: weights.to_vec(),
             bias,
             mult,
             shift,
@@ -107,75 +107,80 @@ impl QuantLinear {
     }
 }
 
-/// Integer dot product of `a` and `b` (equal lengths, values small enough that no pair
-/// sum overflows: true for int8 weights times 12-bit activations).
+/// Integer dot product of int8 weights `w` and 16-bit activations `x` (equal lengths;
+/// activations within `-128..=4095`, so no pair sum can overflow).
 ///
 /// Integer addition is associative, so the SIMD and scalar paths give the same result on
 /// every machine: AVX2 where the CPU has it (checked at run time), SSE2 on every other
 /// x86-64, plain Rust elsewhere.
 #[inline]
-pub(crate) fn dot(a: &[i16], b: &[i16]) -> i32 {
-    let n = a.len().min(b.len());
-    let (a, b) = (&a[..n], &b[..n]);
+pub(crate) fn dot(w: &[i8], x: &[i16]) -> i32 {
+    let n = w.len().min(x.len());
+    let (w, x) = (&w[..n], &x[..n]);
     #[cfg(target_arch = "x86_64")]
     {
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the CPU supports AVX2 (checked just above).
-            return unsafe { dot_avx2(a, b) };
+            return unsafe { dot_avx2(w, x) };
         }
         // SAFETY: SSE2 is part of the x86-64 baseline.
-        unsafe { dot_sse2(a, b) }
+        unsafe { dot_sse2(w, x) }
     }
     #[cfg(not(target_arch = "x86_64"))]
-    dot_scalar(a, b)
+    dot_scalar(w, x)
 }
 
 /// The reference dot product.
 #[inline]
-pub(crate) fn dot_scalar(a: &[i16], b: &[i16]) -> i32 {
-    a.iter().zip(b).fold(0i32, |s, (x, y)| {
-        s.wrapping_add(i32::from(*x) * i32::from(*y))
+pub(crate) fn dot_scalar(w: &[i8], x: &[i16]) -> i32 {
+    w.iter().zip(x).fold(0i32, |s, (a, b)| {
+        s.wrapping_add(i32::from(*a) * i32::from(*b))
     })
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn dot_avx2(a: &[i16], b: &[i16]) -> i32 {
+unsafe fn dot_avx2(w: &[i8], x: &[i16]) -> i32 {
     use std::arch::x86_64::*;
-    let n = a.len() / 16 * 16;
+    let n = w.len() / 16 * 16;
     let mut acc = _mm256_setzero_si256();
     let mut i = 0;
     while i < n {
-        // SAFETY: i + 16 <= n <= a.len() == b.len(); unaligned loads.
-        let va = _mm256_loadu_si256(a.as_ptr().add(i).cast());
-        let vb = _mm256_loadu_si256(b.as_ptr().add(i).cast());
-        acc = _mm256_add_epi32(acc, _mm256_madd_epi16(va, vb));
+        // SAFETY: i + 16 <= n <= w.len() == x.len(); unaligned loads of 16 bytes of `w`
+        // and 16 lanes of `x`.
+        let vw = _mm256_cvtepi8_epi16(_mm_loadu_si128(w.as_ptr().add(i).cast()));
+        let vx = _mm256_loadu_si256(x.as_ptr().add(i).cast());
+        acc = _mm256_add_epi32(acc, _mm256_madd_epi16(vw, vx));
         i += 16;
     }
     let mut lanes = [0i32; 8];
     _mm256_storeu_si256(lanes.as_mut_ptr().cast(), acc);
-    let sum = lanes.iter().fold(0i32, |s, &x| s.wrapping_add(x));
-    sum.wrapping_add(dot_scalar(&a[n..], &b[n..]))
+    let sum = lanes.iter().fold(0i32, |s, &v| s.wrapping_add(v));
+    sum.wrapping_add(dot_scalar(&w[n..], &x[n..]))
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "sse2")]
-unsafe fn dot_sse2(a: &[i16], b: &[i16]) -> i32 {
+unsafe fn dot_sse2(w: &[i8], x: &[i16]) -> i32 {
     use std::arch::x86_64::*;
-    let n = a.len() / 8 * 8;
+    let n = w.len() / 8 * 8;
     let mut acc = _mm_setzero_si128();
+    let zero = _mm_setzero_si128();
     let mut i = 0;
     while i < n {
-        // SAFETY: i + 8 <= n <= a.len() == b.len(); unaligned loads.
-        let va = _mm_loadu_si128(a.as_ptr().add(i).cast());
-        let vb = _mm_loadu_si128(b.as_ptr().add(i).cast());
-        acc = _mm_add_epi32(acc, _mm_madd_epi16(va, vb));
+        // SAFETY: i + 8 <= n <= w.len() == x.len(); an 8-byte load of `w`, a 16-byte
+        // load of 8 lanes of `x`.
+        let bytes = _mm_loadl_epi64(w.as_ptr().add(i).cast());
+        let sign = _mm_cmpgt_epi8(zero, bytes);
+        let vw = _mm_unpacklo_epi8(bytes, sign);
+        let vx = _mm_loadu_si128(x.as_ptr().add(i).cast());
+        acc = _mm_add_epi32(acc, _mm_madd_epi16(vw, vx));
         i += 8;
     }
     let mut lanes = [0i32; 4];
     _mm_storeu_si128(lanes.as_mut_ptr().cast(), acc);
-    let sum = lanes.iter().fold(0i32, |s, &x| s.wrapping_add(x));
-    sum.wrapping_add(dot_scalar(&a[n..], &b[n..]))
+    let sum = lanes.iter().fold(0i32, |s, &v| s.wrapping_add(v));
+    sum.wrapping_add(dot_scalar(&w[n..], &x[n..]))
 }
 
 #[cfg(test)]
@@ -220,14 +225,22 @@ mod tests {
     }
 
     #[test]
-    fn dot_matches_naive() {
-        let a: Vec<i16> = (0..37).map(|i| (i * 7 % 255 - 127) as i16).collect();
-        let b: Vec<i16> = (0..37).map(|i| (i * 13 % 255 - 127) as i16).collect();
-        let naive: i32 = a
-            .iter()
-            .zip(&b)
-            .map(|(x, y)| i32::from(*x) * i32::from(*y))
-            .sum();
-        assert_eq!(dot(&a, &b), naive);
+    fn simd_dot_matches_scalar_at_every_length() {
+        for len in 0..70 {
+            let w: Vec<i8> = (0..len).map(|i| (i * 7 % 255 - 127) as i8).collect();
+            let x: Vec<i16> = (0..len).map(|i| (i * 977 % 4224) as i16 - 128).collect();
+            let naive: i32 = w
+                .iter()
+                .zip(&x)
+                .map(|(a, b)| i32::from(*a) * i32::from(*b))
+                .sum();
+            assert_eq!(dot_scalar(&w, &x), naive);
+            assert_eq!(dot(&w, &x), naive, "length {len}");
+            #[cfg(target_arch = "x86_64")]
+            {
+                // SAFETY: SSE2 is part of the x86-64 baseline.
+                assert_eq!(unsafe { dot_sse2(&w, &x) }, naive, "sse2, length {len}");
+            }
+        }
     }
 }

@@ -50,9 +50,16 @@ pub fn exp_weights(logits: &[i32], weights: &mut [u32]) {
 /// assert_eq!(table.probability(2), 1); // vanishing, but still codable
 /// ```
 pub fn softmax_table(logits: &[i32]) -> Result<FrequencyTable, EntropyError> {
-    let mut weights = vec![0u32; logits.len()];
-    exp_weights(logits, &mut weights);
-    FrequencyTable::from_counts(&weights)
+    let mut stack = [0u32; 256];
+    let mut heap = Vec::new();
+    let weights = if logits.len() <= stack.len() {
+        &mut stack[..logits.len()]
+    } else {
+        heap.resize(logits.len(), 0);
+        &mut heap[..]
+    };
+    exp_weights(logits, weights);
+    FrequencyTable::from_counts(weights)
 }
 
 /// P(next bit = 1) in units of 2^-16 under a byte distribution, given the bits of the
