@@ -156,7 +156,7 @@ pub struct CodingArgs {
     #[arg(long = "rm")]
     pub rm: bool,
 
-    /// Codec for compression (see `ncodec info --codecs`): `cm` (default) or `store`.
+    /// Codec for compression (see `ncodec info --codecs`): `cm` (default), `lm` or `store`.
     #[arg(long = "codec", value_name = "NAME", default_value = "cm")]
     pub codec: String,
 

@@ -315,12 +315,10 @@ pub fn train_text(
             }
         }
         if state.step.is_multiple_of(options.checkpoint_every) || validate {
-            state.seconds += started.elapsed().as_secs_f64();
-            checkpoint(&model, &optim, &state, &ckpt)?;
-            state.seconds -= started.elapsed().as_secs_f64();
+            checkpoint(&model, &optim, &with_elapsed(&state, &started), &ckpt)?;
         }
     }
-    state.seconds += started.elapsed().as_secs_f64();
+    state = with_elapsed(&state, &started);
     checkpoint(&model, &optim, &state, &ckpt)?;
     let secs = started.elapsed().as_secs_f64().max(1e-9);
     Ok(TrainSummary {
@@ -328,6 +326,15 @@ pub fn train_text(
         best_valid_bpb: state.best_valid_bpb,
         bytes_per_second: (state.step - start_step) as f64 * options.batch as f64 / secs,
     })
+}
+
+/// `state` with this call's training time added to the time of earlier calls (which
+/// `state.seconds` holds while the loop runs).
+fn with_elapsed(state: &TrainState, started: &Instant) -> TrainState {
+    TrainState {
+        seconds: state.seconds + started.elapsed().as_secs_f64(),
+        ..state.clone()
+    }
 }
 
 /// Mean bits per byte of `model` on a fixed sample, in slices of 4096 windows.
