@@ -73,6 +73,29 @@ pub enum TrainCommand {
     Text(TrainTextArgs),
     /// Export a run's best weights to the integer runtime (`byte-lm.nclw` in the run).
     Export(TrainExportArgs),
+    /// Learn a byte-level BPE tokenizer on the text corpus's train split.
+    Tokenizer(TrainTokenizerArgs),
+}
+
+/// Options of `ncodec train tokenizer`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Example:\n  ncodec train tokenizer --data data-cache/text --vocab 4096 --out runs/bbpe-4096.nctk\n  ncodec train text --data data-cache/text --tokenizer runs/bbpe-4096.nctk --out runs/token-lm"
+)]
+pub struct TrainTokenizerArgs {
+    /// Corpus folder with train/ (built by ../shared/data/text.sh).
+    #[arg(long = "data", value_name = "DIR")]
+    pub data: PathBuf,
+    /// Tokenizer file to write (NCTK format).
+    #[arg(long = "out", value_name = "FILE")]
+    pub out: PathBuf,
+    /// Vocabulary size: 256 byte tokens plus merges.
+    #[arg(long = "vocab", default_value_t = 4096)]
+    pub vocab: usize,
+    /// Megabytes of training text to learn from (prose and code in the corpus's
+    /// sampling proportions).
+    #[arg(long = "sample-mb", default_value_t = 24)]
+    pub sample_mb: usize,
 }
 
 /// Options of `ncodec train export`.
@@ -128,6 +151,10 @@ pub struct TrainTextArgs {
     /// Random seed.
     #[arg(long = "seed", default_value_t = 1)]
     pub seed: u64,
+    /// Train a token LM over this BBPE tokenizer (from `ncodec train tokenizer`)
+    /// instead of the byte LM; the vocabulary size follows the tokenizer.
+    #[arg(long = "tokenizer", value_name = "FILE")]
+    pub tokenizer: Option<PathBuf>,
 }
 
 /// Options shared by compress and decompress.

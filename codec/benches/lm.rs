@@ -46,6 +46,7 @@ fn bench_predict(c: &mut Criterion) {
         embed: 16,
         hidden1: 512,
         hidden2: 256,
+        vocab: 256,
     };
     let model = synthetic_model(shape);
     let text = b"The quick brown fox jumps over the lazy dog. ".repeat(30);
@@ -58,7 +59,7 @@ fn bench_predict(c: &mut Criterion) {
             let mut sum = 0u32;
             for &byte in &text {
                 sum = sum.wrapping_add(model.predict(&mut state).probability(usize::from(byte)));
-                state.push(byte);
+                state.push(u32::from(byte));
             }
             sum
         })
@@ -69,7 +70,7 @@ fn bench_predict(c: &mut Criterion) {
             let mut sum = 0i32;
             for &byte in &text {
                 sum = sum.wrapping_add(model.logits(&mut state)[usize::from(byte)]);
-                state.push(byte);
+                state.push(u32::from(byte));
             }
             sum
         })

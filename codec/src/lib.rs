@@ -29,6 +29,7 @@ mod frame;
 mod options;
 pub mod registry;
 pub mod runtime;
+pub mod tokenizer;
 
 pub use api::{compress, decompress, decompress_with};
 pub use codec::{Codec, CodecId, Modality, ModelInfo};

@@ -1,4 +1,5 @@
-//! The byte-level language model: P(next byte | the last `context` bytes).
+//! The window language model: P(next symbol | the last `context` symbols), over bytes
+//! (vocabulary 256, the byte LM) or BBPE tokens (the token LM).
 //!
 //! A window MLP rather than a recurrent network or a transformer, for two measured reasons
 //! on 2-core CPUs: every position trains independently (large batches, full use of the
@@ -25,32 +26,37 @@ pub struct ByteLmConfig {
     /// Width of the second hidden layer.
     #[config(default = 256)]
     pub hidden2: usize,
+    /// Vocabulary size: 256 for bytes, the tokenizer's size for tokens.
+    #[config(default = 256)]
+    pub vocab: usize,
 }
 
 impl ByteLmConfig {
     /// A fresh model with random weights on `device`.
     pub fn init(&self, device: &Device) -> ByteLm {
         ByteLm {
-            embed: EmbeddingConfig::new(256, self.embed).init(device),
+            embed: EmbeddingConfig::new(self.vocab, self.embed).init(device),
             layer1: LinearConfig::new(self.context * self.embed, self.hidden1).init(device),
             layer2: LinearConfig::new(self.hidden1, self.hidden2).init(device),
-            output: LinearConfig::new(self.hidden2, 256).init(device),
+            output: LinearConfig::new(self.hidden2, self.vocab).init(device),
             context: self.context,
             embed_width: self.embed,
         }
     }
 
-    /// Multiply-accumulates per predicted byte (the inference cost).
-    pub fn macs_per_byte(&self) -> usize {
-        self.context * self.embed * self.hidden1 + self.hidden1 * self.hidden2 + self.hidden2 * 256
+    /// Multiply-accumulates per predicted symbol (the inference cost).
+    pub fn macs_per_symbol(&self) -> usize {
+        self.context * self.embed * self.hidden1
+            + self.hidden1 * self.hidden2
+            + self.hidden2 * self.vocab
     }
 
     /// Number of parameters.
     pub fn parameters(&self) -> usize {
-        256 * self.embed
+        self.vocab * self.embed
             + (self.context * self.embed + 1) * self.hidden1
             + (self.hidden1 + 1) * self.hidden2
-            + (self.hidden2 + 1) * 256
+            + (self.hidden2 + 1) * self.vocab
     }
 }
 
@@ -66,8 +72,8 @@ pub struct ByteLm {
 }
 
 impl ByteLm {
-    /// Logits `[batch, 256]` for the next byte after each row of `contexts`
-    /// (`[batch, context]` byte values, oldest first; positions before the start of the
+    /// Logits `[batch, vocab]` for the next symbol after each row of `contexts`
+    /// (`[batch, context]` symbol ids, oldest first; positions before the start of the
     /// data are 0).
     pub fn forward(&self, contexts: Tensor<2, Int>) -> Tensor<2> {
         self.forward_all(contexts).2
@@ -85,7 +91,7 @@ impl ByteLm {
         (h1, h2, logits)
     }
 
-    /// The float parameters, for export: `(embedding [256][embed], layers)` where each
+    /// The float parameters, for export: `(embedding [vocab][embed], layers)` where each
     /// layer is `(weights [out][in] row-major, bias [out], in, out)`.
     pub fn parameters_f32(&self) -> (Vec<f32>, Vec<LayerF32>) {
         let embedding = to_vec(self.embed.weight.val());

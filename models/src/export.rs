@@ -29,12 +29,13 @@ pub struct Exported {
 }
 
 /// Quantizes `model`, calibrating on windows of `train`, and measures float against
-/// integer bits per byte on the first `positions` bytes of `valid_text`.
+/// integer bits per byte on the symbols of `valid` that cover its first `positions`
+/// bytes.
 pub fn export_byte_lm(
     model: &ByteLm,
     shape: ByteMlpShape,
     train: &TextCorpus,
-    valid_text: &[u8],
+    valid: &TextCorpus,
     positions: usize,
     device: &Device,
 ) -> Result<Exported, String> {
@@ -78,20 +79,27 @@ pub fn export_byte_lm(
     let int_model = ByteMlp::from_bytes(&bytes).map_err(|e| e.to_string())?;
 
     // Measurement: the same positions, float and integer.
-    let n = positions.min(valid_text.len());
-    let float_bpb = float_bits(model, valid_text, n, context, device);
+    let symbols = &valid.sources[0].symbols;
+    let mut n = 0;
+    let mut covered = 0u64;
+    while n < symbols.len() && covered < positions as u64 {
+        covered += u64::from(valid.symbol_len[symbols[n] as usize]);
+        n += 1;
+    }
+    let float_bits = float_bits(model, &symbols[..n], context, device);
     let mut state = int_model.new_state();
     let mut bits = 0.0;
-    for &byte in &valid_text[..n] {
+    for &symbol in &symbols[..n] {
         let table = int_model.predict(&mut state);
-        bits += table.information_bits(usize::from(byte));
-        state.push(byte);
+        bits += table.information_bits(symbol as usize);
+        state.push(symbol);
     }
+    let covered = covered.max(1) as f64;
     Ok(Exported {
         bytes,
-        float_bpb,
-        int_bpb: bits / n.max(1) as f64,
-        positions: n,
+        float_bpb: float_bits / covered,
+        int_bpb: bits / covered,
+        positions: covered as usize,
     })
 }
 
@@ -159,15 +167,16 @@ fn percentile(values: &[f32], q: f64) -> f32 {
     sorted[index.min(sorted.len() - 1)]
 }
 
-/// Float model's mean bits per byte over the first `n` positions of `text`.
-fn float_bits(model: &ByteLm, text: &[u8], n: usize, context: usize, device: &Device) -> f64 {
+/// Float model's total bits over `symbols`.
+fn float_bits(model: &ByteLm, symbols: &[u32], context: usize, device: &Device) -> f64 {
     let loss_fn = burn::nn::loss::CrossEntropyLossConfig::new().init(device);
+    let n = symbols.len();
     let mut nats = 0.0;
     for start in (0..n).step_by(4096) {
         let end = (start + 4096).min(n);
         let (mut inputs, mut targets) = (Vec::new(), Vec::new());
         for pos in start..end {
-            push_window(text, pos, context, &mut inputs, &mut targets);
+            push_window(symbols, pos, context, &mut inputs, &mut targets);
         }
         let m = end - start;
         let x = Tensor::<2, Int>::from_data(TensorData::new(inputs, [m, context]), device);
@@ -175,5 +184,5 @@ fn float_bits(model: &ByteLm, text: &[u8], n: usize, context: usize, device: &De
         let loss: f32 = loss_fn.forward(model.forward(x), y).into_scalar();
         nats += f64::from(loss) * m as f64;
     }
-    nats / n.max(1) as f64 / std::f64::consts::LN_2
+    nats / std::f64::consts::LN_2
 }

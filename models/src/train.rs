@@ -1,4 +1,4 @@
-//! The resumable training loop for the byte language model.
+//! The resumable training loop for the window language models (bytes or BBPE tokens).
 //!
 //! Layout of the output folder:
 //! - `config.json`: the model shape and training settings (a resume must match);
@@ -78,6 +78,9 @@ pub struct TrainOptions {
     pub valid_positions: usize,
     /// Checkpoint every this many steps.
     pub checkpoint_every: u64,
+    /// BBPE tokenizer file (`NCTK`) for a token LM; `None` trains the byte LM.
+    #[serde(default)]
+    pub tokenizer: Option<PathBuf>,
 }
 
 /// The shape of the byte LM, as stored in `config.json`.
@@ -91,6 +94,13 @@ pub struct ModelShape {
     pub hidden1: usize,
     /// Second hidden layer.
     pub hidden2: usize,
+    /// Vocabulary size (256: bytes).
+    #[serde(default = "byte_vocab")]
+    pub vocab: usize,
+}
+
+fn byte_vocab() -> usize {
+    256
 }
 
 impl ModelShape {
@@ -100,6 +110,7 @@ impl ModelShape {
             .with_embed(self.embed)
             .with_hidden1(self.hidden1)
             .with_hidden2(self.hidden2)
+            .with_vocab(self.vocab)
     }
 }
 
@@ -111,6 +122,7 @@ impl Default for ModelShape {
             embed: c.embed,
             hidden1: c.hidden1,
             hidden2: c.hidden2,
+            vocab: c.vocab,
         }
     }
 }
@@ -130,6 +142,7 @@ impl TrainOptions {
             valid_every: 500,
             valid_positions: 16_384,
             checkpoint_every: 250,
+            tokenizer: None,
         }
     }
 
@@ -154,6 +167,10 @@ struct TrainState {
     best_valid_bpb: Option<f64>,
     best_step: u64,
     last_train_bpb: Option<f64>,
+    /// XXH3-64 of the valid prose the best score was measured on; a resume on other
+    /// valid data (a rebuilt corpus) starts the best score afresh.
+    #[serde(default)]
+    valid_fingerprint: Option<u64>,
 }
 
 /// What a call of [`train_text`] did.
@@ -199,16 +216,25 @@ pub fn train_text(
     }
     write_json(&config_path, options)?;
 
-    let train =
-        TextCorpus::load(&options.data, "train").map_err(io_err("loading the train split"))?;
-    let valid =
-        TextCorpus::load(&options.data, "valid").map_err(io_err("loading the valid split"))?;
+    let tokenizer = load_tokenizer(options)?;
+    let train = TextCorpus::load(&options.data, "train", tokenizer.as_ref())
+        .map_err(io_err("loading the train split"))?;
+    let valid = TextCorpus::load(&options.data, "valid", tokenizer.as_ref())
+        .map_err(io_err("loading the valid split"))?;
     let shape = options.model;
+    if shape.vocab != train.vocab() {
+        return Err(TrainError::Mismatch(format!(
+            "the model's vocabulary ({}) differs from the data's ({})",
+            shape.vocab,
+            train.vocab()
+        )));
+    }
     let cfg = shape.config();
     log(&format!(
-        "byte LM: context {} embed {} hidden {}x{}: {} parameters, {} MACs per byte; train {} bytes, valid {} bytes",
-        shape.context, shape.embed, shape.hidden1, shape.hidden2,
-        cfg.parameters(), cfg.macs_per_byte(), train.len(), valid.len()
+        "{}: context {} embed {} hidden {}x{} vocab {}: {} parameters, {} MACs per symbol; train {} bytes as {} symbols, valid {} bytes",
+        if tokenizer.is_some() { "token LM" } else { "byte LM" },
+        shape.context, shape.embed, shape.hidden1, shape.hidden2, shape.vocab,
+        cfg.parameters(), cfg.macs_per_symbol(), train.len(), train.symbols(), valid.len()
     ));
 
     let device = Device::flex();
@@ -224,6 +250,7 @@ pub fn train_text(
         best_valid_bpb: None,
         best_step: 0,
         last_train_bpb: None,
+        valid_fingerprint: None,
     };
     if resume && state_path.exists() {
         state = read_json(&state_path)?;
@@ -247,12 +274,24 @@ pub fn train_text(
         ));
     }
 
-    let valid_prose = &valid.sources[0].bytes;
+    let fingerprint = xxhash_rust::xxh3::xxh3_64(&valid.sources[0].bytes);
+    if state.valid_fingerprint != Some(fingerprint) {
+        if state.best_valid_bpb.is_some() {
+            log("the valid split differs from the one the best score was measured on: the best score starts afresh");
+        }
+        state.best_valid_bpb = None;
+        state.valid_fingerprint = Some(fingerprint);
+    }
+    let valid_prose = &valid.sources[0].symbols;
     let (valid_inputs, valid_targets) =
         fixed_sample(valid_prose, options.valid_positions, shape.context);
+    let valid_bytes: u64 = valid_targets
+        .iter()
+        .map(|&t| u64::from(valid.symbol_len[t as usize]))
+        .sum();
     let loss_fn = CrossEntropyLossConfig::new().init(&train_device);
     let started = Instant::now();
-    let start_step = state.step;
+    let start_bytes = state.bytes_seen;
     let mut train_nats_sum = 0.0f64;
     let mut train_nats_count = 0u64;
     loop {
@@ -261,6 +300,10 @@ pub fn train_text(
             break;
         }
         let (inputs, targets) = sample_batch(&train, &mut state.rng, options.batch, shape.context);
+        let batch_bytes: u64 = targets
+            .iter()
+            .map(|&t| u64::from(train.symbol_len[t as usize]))
+            .sum();
         let inputs = Tensor::<2, Int>::from_data(
             TensorData::new(inputs, [options.batch, shape.context]),
             &train_device,
@@ -270,12 +313,12 @@ pub fn train_text(
         let logits = model.forward(inputs);
         let loss = loss_fn.forward(logits, targets);
         let loss_value: f32 = loss.clone().into_scalar();
-        train_nats_sum += f64::from(loss_value);
-        train_nats_count += 1;
+        train_nats_sum += f64::from(loss_value) * options.batch as f64;
+        train_nats_count += batch_bytes;
         let grads = GradientsParams::from_grads(loss.backward(), &model);
         model = optim.step(options.learning_rate(state.step), model, grads);
         state.step += 1;
-        state.bytes_seen += options.batch as u64;
+        state.bytes_seen += batch_bytes;
 
         let validate = state.step.is_multiple_of(options.valid_every);
         if validate {
@@ -285,7 +328,8 @@ pub fn train_text(
                 &valid_targets,
                 shape.context,
                 &device,
-            );
+            ) * valid_targets.len() as f64
+                / valid_bytes.max(1) as f64;
             let train_bpb =
                 train_nats_sum / train_nats_count.max(1) as f64 / std::f64::consts::LN_2;
             train_nats_sum = 0.0;
@@ -304,8 +348,7 @@ pub fn train_text(
                 train_bpb,
                 valid_bpb,
                 if improved { " (best)" } else { "" },
-                (state.step - start_step) as f64 * options.batch as f64
-                    / started.elapsed().as_secs_f64()
+                (state.bytes_seen - start_bytes) as f64 / started.elapsed().as_secs_f64()
             ));
             if improved {
                 state.best_valid_bpb = Some(valid_bpb);
@@ -324,8 +367,19 @@ pub fn train_text(
     Ok(TrainSummary {
         steps: state.step,
         best_valid_bpb: state.best_valid_bpb,
-        bytes_per_second: (state.step - start_step) as f64 * options.batch as f64 / secs,
+        bytes_per_second: (state.bytes_seen - start_bytes) as f64 / secs,
     })
+}
+
+/// The run's tokenizer, if it trains a token LM.
+fn load_tokenizer(options: &TrainOptions) -> Result<Option<ncodec::tokenizer::Bbpe>, TrainError> {
+    let Some(path) = &options.tokenizer else {
+        return Ok(None);
+    };
+    let bytes = std::fs::read(path).map_err(io_err(format!("reading {}", path.display())))?;
+    ncodec::tokenizer::Bbpe::from_bytes(&bytes)
+        .map(Some)
+        .map_err(|e| TrainError::Mismatch(format!("{}: {e}", path.display())))
 }
 
 /// `state` with this call's training time added to the time of earlier calls (which
@@ -337,7 +391,7 @@ fn with_elapsed(state: &TrainState, started: &Instant) -> TrainState {
     }
 }
 
-/// Mean bits per byte of `model` on a fixed sample, in slices of 4096 windows.
+/// Mean bits per symbol of `model` on a fixed sample, in slices of 4096 windows.
 fn evaluate(
     model: &ByteLm,
     inputs: &[i64],
@@ -410,10 +464,11 @@ fn write_manifest(
     let sha_hex: String = sha.iter().map(|b| format!("{b:02x}")).collect();
     let cfg = options.model.config();
     let manifest = serde_json::json!({
-        "model": "byte-lm (window MLP)",
+        "model": if options.tokenizer.is_some() { "token-lm (window MLP over BBPE tokens)" } else { "byte-lm (window MLP)" },
+        "tokenizer": options.tokenizer,
         "shape": options.model,
         "parameters": cfg.parameters(),
-        "macs_per_byte": cfg.macs_per_byte(),
+        "macs_per_symbol": cfg.macs_per_symbol(),
         "weights": "best.bpk",
         "sha256": sha_hex,
         "data": {
@@ -423,7 +478,8 @@ fn write_manifest(
         },
         "command": command_line,
         "steps": state.best_step,
-        "bytes_seen": state.best_step * options.batch as u64,
+        "symbols_seen": state.best_step * options.batch as u64,
+        "bytes_seen": state.bytes_seen,
         "training_seconds": seconds.round(),
         "metrics": { "valid_bpb": state.best_valid_bpb, "train_bpb": state.last_train_bpb,
                      "valid_sample": format!("{} evenly spaced positions of valid/prose.txt", options.valid_positions) },
@@ -477,7 +533,8 @@ pub struct ExportReport {
     pub positions: usize,
 }
 
-/// Exports a run's `best.bpk` into the integer runtime format as `byte-lm.nclw` beside it,
+/// Exports a run's `best.bpk` into the integer runtime format as `byte-lm.nclw` (or
+/// `token-lm.nclw` for a token LM) beside it,
 /// measures float against integer bits per byte on the first `positions` bytes of the
 /// valid prose, and records both (and the file's sha256) in the run's manifest.
 pub fn export_run(run: &Path, positions: usize) -> Result<ExportReport, TrainError> {
@@ -491,26 +548,26 @@ pub fn export_run(run: &Path, positions: usize) -> Result<ExportReport, TrainErr
         message: format!("{e:?}"),
     })?;
     let model = options.model.config().init(&device).load_record(record);
-    let train =
-        TextCorpus::load(&options.data, "train").map_err(io_err("loading the train split"))?;
-    let valid =
-        TextCorpus::load(&options.data, "valid").map_err(io_err("loading the valid split"))?;
+    let tokenizer = load_tokenizer(&options)?;
+    let train = TextCorpus::load(&options.data, "train", tokenizer.as_ref())
+        .map_err(io_err("loading the train split"))?;
+    let valid = TextCorpus::load(&options.data, "valid", tokenizer.as_ref())
+        .map_err(io_err("loading the valid split"))?;
     let shape = ncodec::runtime::ByteMlpShape {
         context: options.model.context,
         embed: options.model.embed,
         hidden1: options.model.hidden1,
         hidden2: options.model.hidden2,
+        vocab: options.model.vocab,
     };
-    let exported = crate::export::export_byte_lm(
-        &model,
-        shape,
-        &train,
-        &valid.sources[0].bytes,
-        positions,
-        &device,
-    )
-    .map_err(TrainError::Mismatch)?;
-    let path = run.join("byte-lm.nclw");
+    let exported = crate::export::export_byte_lm(&model, shape, &train, &valid, positions, &device)
+        .map_err(TrainError::Mismatch)?;
+    let file = if tokenizer.is_some() {
+        "token-lm.nclw"
+    } else {
+        "byte-lm.nclw"
+    };
+    let path = run.join(file);
     std::fs::write(&path, &exported.bytes)
         .map_err(io_err(format!("writing {}", path.display())))?;
     let model_hash = xxhash_rust::xxh3::xxh3_64(&exported.bytes[..exported.bytes.len() - 8]);
@@ -519,7 +576,7 @@ pub fn export_run(run: &Path, positions: usize) -> Result<ExportReport, TrainErr
         .map(|b| format!("{b:02x}"))
         .collect();
     manifest["integer_export"] = serde_json::json!({
-        "file": "byte-lm.nclw",
+        "file": file,
         "bytes": exported.bytes.len(),
         "sha256": sha,
         "model_hash_xxh3": format!("{model_hash:016x}"),

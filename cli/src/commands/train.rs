@@ -2,6 +2,8 @@
 
 use std::process::ExitCode;
 
+#[cfg(feature = "train")]
+use anyhow::Context;
 use anyhow::Result;
 
 use crate::args::TrainCommand;
@@ -14,11 +16,23 @@ pub fn run(command: &TrainCommand) -> Result<ExitCode> {
     match command {
         TrainCommand::Text(args) => {
             let mut options = TrainOptions::new(args.data.clone(), args.out.clone());
+            let vocab = match &args.tokenizer {
+                Some(path) => {
+                    let bytes = std::fs::read(path)
+                        .with_context(|| format!("reading {}", path.display()))?;
+                    ncodec::tokenizer::Bbpe::from_bytes(&bytes)
+                        .with_context(|| format!("{} is not a tokenizer", path.display()))?
+                        .vocab_size()
+                }
+                None => 256,
+            };
+            options.tokenizer = args.tokenizer.clone();
             options.model = ModelShape {
                 context: args.context,
                 embed: args.embed,
                 hidden1: args.hidden1,
                 hidden2: args.hidden2,
+                vocab,
             };
             options.batch = args.batch;
             options.lr = args.lr;
@@ -42,6 +56,39 @@ pub fn run(command: &TrainCommand) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        TrainCommand::Tokenizer(args) => {
+            let started = std::time::Instant::now();
+            let sample = tokenizer_sample(&args.data, args.sample_mb << 20)?;
+            let tokenizer = ncodec::tokenizer::train(&sample, args.vocab);
+            let bytes = tokenizer.to_bytes();
+            let mut sink = crate::output::Sink::file(&args.out, true)?;
+            sink.writer()
+                .write_all(&bytes)
+                .with_context(|| format!("writing {}", args.out.display()))?;
+            sink.commit()?;
+            let mut lines = Vec::new();
+            for name in ["prose.txt", "code.txt"] {
+                let path = args.data.join("valid").join(name);
+                if let Ok(text) = std::fs::read(&path) {
+                    let tokens = tokenizer.encode(&text).len();
+                    lines.push(format!(
+                        "valid/{name}: {:.3} bytes per token",
+                        text.len() as f64 / tokens.max(1) as f64
+                    ));
+                }
+            }
+            eprintln!(
+                "wrote {} ({} tokens, {} bytes, hash {:016x}) from {} bytes of train text in {:.1} s; {}",
+                args.out.display(),
+                tokenizer.vocab_size(),
+                bytes.len(),
+                tokenizer.hash(),
+                sample.len(),
+                started.elapsed().as_secs_f64(),
+                lines.join(", ")
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         TrainCommand::Export(args) => {
             let report = ncodec_models::train::export_run(&args.run, args.positions)?;
             eprintln!(
@@ -57,6 +104,25 @@ pub fn run(command: &TrainCommand) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Up to `limit` bytes of the train split: prose and code in proportion 85:15, each
+/// taken from the start of its file.
+#[cfg(feature = "train")]
+fn tokenizer_sample(data: &std::path::Path, limit: usize) -> Result<Vec<u8>> {
+    let mut sample = Vec::with_capacity(limit);
+    for (name, share) in [("prose.txt", 85), ("code.txt", 15)] {
+        let path = data.join("train").join(name);
+        let text = std::fs::read(&path).with_context(|| {
+            format!(
+                "reading {} (build the corpus with ../shared/data/text.sh)",
+                path.display()
+            )
+        })?;
+        let take = (limit * share / 100).min(text.len());
+        sample.extend_from_slice(&text[..take]);
+    }
+    Ok(sample)
 }
 
 /// Without the `train` feature: explain how to get a build that trains.

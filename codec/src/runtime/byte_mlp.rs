@@ -1,14 +1,16 @@
-//! The byte language model's integer forward pass: the last `context` bytes' int8
-//! embeddings through two ReLU layers to 256 fixed-point logits.
+//! The window language model's integer forward pass: the last `context` symbols' int8
+//! embeddings through two ReLU layers to one fixed-point logit per vocabulary entry. The
+//! symbols are bytes (vocabulary 256: the byte LM) or BBPE tokens (the token LM).
 //!
 //! # Weights file (`NCLW` version 1, little-endian)
 //! | field | type |
 //! |---|---|
 //! | magic | `b"NCLW"` |
-//! | version, kind | `u8` = 1, `u8` = 1 (byte window MLP) |
+//! | version, kind | `u8` = 1, `u8` = 1 (byte window MLP) or 2 (token window MLP) |
 //! | reserved | `u16` = 0 |
 //! | context, embed, hidden1, hidden2 | `u16` each |
-//! | embedding | `i8[256 × embed]`: the int8 inputs of layer 1 |
+//! | vocab | kind 2 only: `u32`, 2..=65536 (kind 1: 256) |
+//! | embedding | `i8[vocab × embed]`: the int8 inputs of layer 1 |
 //! | layer 1, layer 2, output | per layer: `i8[rows × cols]` row-major weights, `i32[rows]` bias, `i32[rows]` multiplier, `u8[rows]` shift |
 //! | checksum | `u64` XXH3-64 of everything before it |
 //!
@@ -26,6 +28,7 @@ use crate::entropy::FrequencyTable;
 const MAGIC: &[u8; 4] = b"NCLW";
 const VERSION: u8 = 1;
 const KIND_BYTE_MLP: u8 = 1;
+const KIND_TOKEN_MLP: u8 = 2;
 
 /// One quantized layer as written to a weights file: `(weights, bias, mult, shift)`.
 pub type LayerParts<'a> = (&'a [i8], &'a [i32], &'a [i32], &'a [u8]);
@@ -41,6 +44,8 @@ pub struct ByteMlpShape {
     pub hidden1: usize,
     /// Second hidden layer width.
     pub hidden2: usize,
+    /// Vocabulary size (256 for bytes).
+    pub vocab: usize,
 }
 
 /// A loaded integer byte LM.
@@ -57,7 +62,7 @@ pub struct ByteMlp {
 /// The running context of a [`ByteMlp`] and its scratch buffers.
 #[derive(Debug, Clone)]
 pub struct ByteMlpState {
-    window: Vec<u8>,
+    window: Vec<u32>,
     input: Vec<i16>,
     h1: Vec<i32>,
     h1_narrow: Vec<i16>,
@@ -67,12 +72,13 @@ pub struct ByteMlpState {
 }
 
 impl ByteMlpState {
-    /// Appends a coded byte to the context.
-    pub fn push(&mut self, byte: u8) {
+    /// Appends a coded symbol (a byte, or a token id below the vocabulary size) to the
+    /// context.
+    pub fn push(&mut self, symbol: u32) {
         if !self.window.is_empty() {
             self.window.rotate_left(1);
             if let Some(last) = self.window.last_mut() {
-                *last = byte;
+                *last = symbol;
             }
         }
     }
@@ -96,24 +102,31 @@ impl ByteMlp {
         }
         let mut r = Reader::new(&bytes[4..body_len]);
         let (version, kind) = (r.u8()?, r.u8()?);
-        if version != VERSION || kind != KIND_BYTE_MLP {
+        if version != VERSION || (kind != KIND_BYTE_MLP && kind != KIND_TOKEN_MLP) {
             return Err(RuntimeError::Unsupported(format!(
                 "version {version}, kind {kind}"
             )));
         }
         let _reserved = r.u16()?;
-        let shape = ByteMlpShape {
+        let mut shape = ByteMlpShape {
             context: usize::from(r.u16()?),
             embed: usize::from(r.u16()?),
             hidden1: usize::from(r.u16()?),
             hidden2: usize::from(r.u16()?),
+            vocab: 256,
         };
+        if kind == KIND_TOKEN_MLP {
+            shape.vocab = r.u32()? as usize;
+        }
         let widths = [shape.context * shape.embed, shape.hidden1, shape.hidden2];
         if widths.iter().any(|&w| w == 0 || w > 4096) {
             return Err(RuntimeError::Corrupt("a layer width is 0 or above 4096"));
         }
+        if !(2..=65536).contains(&shape.vocab) {
+            return Err(RuntimeError::Corrupt("vocabulary size outside 2..=65536"));
+        }
         let embedding = r
-            .i8s(256 * shape.embed)?
+            .i8s(shape.vocab * shape.embed)?
             .into_iter()
             .map(i16::from)
             .collect();
@@ -124,7 +137,7 @@ impl ByteMlp {
             Activation::Relu,
         )?;
         let layer2 = QuantLinear::read(&mut r, shape.hidden2, shape.hidden1, Activation::Relu)?;
-        let output = QuantLinear::read(&mut r, 256, shape.hidden2, Activation::Identity)?;
+        let output = QuantLinear::read(&mut r, shape.vocab, shape.hidden2, Activation::Identity)?;
         if r.rest() != 0 {
             return Err(RuntimeError::Corrupt("trailing bytes"));
         }
@@ -143,9 +156,17 @@ impl ByteMlp {
     pub fn write(shape: ByteMlpShape, embedding: &[i8], layers: [LayerParts<'_>; 3]) -> Vec<u8> {
         let mut out = Vec::new();
         out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&[VERSION, KIND_BYTE_MLP, 0, 0]);
+        let kind = if shape.vocab == 256 {
+            KIND_BYTE_MLP
+        } else {
+            KIND_TOKEN_MLP
+        };
+        out.extend_from_slice(&[VERSION, kind, 0, 0]);
         for v in [shape.context, shape.embed, shape.hidden1, shape.hidden2] {
             out.extend_from_slice(&(v as u16).to_le_bytes());
+        }
+        if kind == KIND_TOKEN_MLP {
+            out.extend_from_slice(&(shape.vocab as u32).to_le_bytes());
         }
         out.extend(embedding.iter().map(|&v| v as u8));
         for (weights, bias, mult, shift) in layers {
@@ -180,16 +201,18 @@ impl ByteMlp {
             h1_narrow: vec![0; s.hidden1],
             h2: vec![0; s.hidden2],
             h2_narrow: vec![0; s.hidden2],
-            logits: vec![0; 256],
+            logits: vec![0; s.vocab],
         }
     }
 
-    /// Logits of the next byte (log2 units, [`LOGIT_FRAC`](super::softmax::LOGIT_FRAC)
+    /// Logits of the next symbol (log2 units, [`LOGIT_FRAC`](super::softmax::LOGIT_FRAC)
     /// fractional bits) given the state's context.
     pub fn logits<'s>(&self, state: &'s mut ByteMlpState) -> &'s [i32] {
         let e = self.shape.embed;
-        for (slot, &byte) in state.input.chunks_exact_mut(e).zip(&state.window) {
-            let row = usize::from(byte) * e;
+        for (slot, &symbol) in state.input.chunks_exact_mut(e).zip(&state.window) {
+            // Symbols at or above the vocabulary size (never pushed by the codecs) read
+            // as symbol 0.
+            let row = (symbol as usize % self.shape.vocab) * e;
             slot.copy_from_slice(&self.embedding[row..row + e]);
         }
         self.layer1.forward(&state.input, &mut state.h1);
@@ -200,12 +223,13 @@ impl ByteMlp {
         &state.logits
     }
 
-    /// The distribution of the next byte as a frequency table.
+    /// The distribution of the next symbol as a frequency table.
     pub fn predict(&self, state: &mut ByteMlpState) -> FrequencyTable {
+        let vocab = self.shape.vocab;
         let logits = self.logits(state);
-        // 256 symbols is always a valid alphabet size.
+        // 2..=65536 symbols is always a valid alphabet size.
         softmax_table(logits)
-            .unwrap_or_else(|_| FrequencyTable::uniform(256).unwrap_or_else(|_| unreachable!()))
+            .unwrap_or_else(|_| FrequencyTable::uniform(vocab).unwrap_or_else(|_| unreachable!()))
     }
 }
 
@@ -227,6 +251,7 @@ mod tests {
             embed: 2,
             hidden1: 3,
             hidden2: 2,
+            vocab: 256,
         };
         let embedding: Vec<i8> = (0..512).map(|i| ((i * 37) % 255 - 127) as i8).collect();
         let w1: Vec<i8> = (0..12).map(|i| (i as i8 - 6) * 5).collect();
@@ -251,8 +276,8 @@ mod tests {
         let mut a = model.new_state();
         let mut b = model.new_state();
         for byte in b"hello" {
-            a.push(*byte);
-            b.push(*byte);
+            a.push(u32::from(*byte));
+            b.push(u32::from(*byte));
         }
         assert_eq!(model.predict(&mut a), model.predict(&mut b));
         let mut fresh = model.new_state();

@@ -62,6 +62,11 @@ impl<'a> Reader<'a> {
         Ok(u16::from_le_bytes([b[0], b[1]]))
     }
 
+    pub(crate) fn u32(&mut self) -> Result<u32, RuntimeError> {
+        let b = self.take(4)?;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
     pub(crate) fn i8s(&mut self, n: usize) -> Result<Vec<i8>, RuntimeError> {
         Ok(self.take(n)?.iter().map(|&b| b as i8).collect())
     }

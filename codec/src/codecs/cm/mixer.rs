@@ -7,7 +7,7 @@
 
 use super::logistic::{squash, STRETCH_MAX};
 
-/// Number of inputs (unused inputs stay zero).
+/// Number of inputs of `cm`'s mixer (unused inputs stay zero).
 pub const INPUTS: usize = 8;
 
 /// Number of weight vectors; selectors are taken modulo this.
@@ -16,18 +16,18 @@ pub const SETS: usize = 1024;
 /// Fixed-point scale of a weight: `1 << WEIGHT_SHIFT` is 1.0.
 const WEIGHT_SHIFT: u32 = 13;
 
-/// Weight vectors of [`INPUTS`] 16-bit weights (1.0 is `1 << 13`), one per selector.
-pub struct Mixer {
-    weights: Box<[[i16; INPUTS]; SETS]>,
+/// Weight vectors of `N` 16-bit weights (1.0 is `1 << 13`), one per selector.
+pub struct Mixer<const N: usize = INPUTS> {
+    weights: Box<[[i16; N]; SETS]>,
     selected: usize,
     /// Last output as a 16-bit probability.
     pr: u32,
 }
 
-impl Mixer {
+impl<const N: usize> Mixer<N> {
     /// A mixer with all weights at `init` (1.0 is `1 << 13`).
     pub fn new(init: i16) -> Self {
-        let weights: Box<[[i16; INPUTS]]> = vec![[init; INPUTS]; SETS].into_boxed_slice();
+        let weights: Box<[[i16; N]]> = vec![[init; N]; SETS].into_boxed_slice();
         let Ok(weights) = weights.try_into() else {
             unreachable!("the vector has SETS entries")
         };
@@ -38,14 +38,21 @@ impl Mixer {
         }
     }
 
+    /// Sets every weight vector to `weights`.
+    pub fn fill(&mut self, weights: [i16; N]) {
+        for w in self.weights.iter_mut() {
+            *w = weights;
+        }
+    }
+
     /// Mixes `inputs` (each in `[-2047, 2047]`) with weight vector `set` (modulo
     /// [`SETS`]); returns the stretched output and its probability.
     #[inline(always)]
-    pub fn mix(&mut self, inputs: &[i16; INPUTS], set: usize) -> (i32, u32) {
+    pub fn mix(&mut self, inputs: &[i16; N], set: usize) -> (i32, u32) {
         self.selected = set & (SETS - 1);
         let w = &self.weights[self.selected];
         let mut sum: i32 = 0;
-        for i in 0..INPUTS {
+        for i in 0..N {
             sum += i32::from(inputs[i]) * i32::from(w[i]);
         }
         let dot = (sum >> WEIGHT_SHIFT).clamp(-STRETCH_MAX, STRETCH_MAX);
@@ -55,11 +62,11 @@ impl Mixer {
 
     /// Trains the weights used by the last [`mix`](Self::mix) towards `bit`.
     #[inline(always)]
-    pub fn update(&mut self, inputs: &[i16; INPUTS], bit: u32) {
+    pub fn update(&mut self, inputs: &[i16; N], bit: u32) {
         // Error in 1/16384 (at most 2^14 in magnitude, so it fits 16 bits).
         let err = ((((bit & 1) << 16) as i32 - self.pr as i32) >> 2) as i16;
         let w = &mut self.weights[self.selected & (SETS - 1)];
-        for i in 0..INPUTS {
+        for i in 0..N {
             let d = ((i32::from(inputs[i]) * i32::from(err)) >> 16) as i16;
             w[i] = w[i].saturating_add((d + 1) >> 1);
         }

@@ -97,6 +97,8 @@ pub struct Predictor {
     inputs: [i16; INPUTS],
     /// Match-probability slot used for the current bit (`None`: no match prediction).
     mm_ctx: Option<usize>,
+    /// Weight set of the mixer for the current bit.
+    mix_sel: usize,
     pr: u32,
     /// Speculative (history, context hashes) for every value of the last [`AHEAD`] bits
     /// of a byte.
@@ -143,6 +145,7 @@ impl Predictor {
             node: 1,
             inputs: [0; INPUTS],
             mm_ctx: None,
+            mix_sel: 0,
             pr: 32768,
         };
         p.byte_boundary();
@@ -155,6 +158,32 @@ impl Predictor {
     #[inline(always)]
     pub fn p(&self) -> u32 {
         self.pr
+    }
+
+    /// The stretched inputs of the mixer for the next bit (a later mixing stage may
+    /// reuse them).
+    #[inline(always)]
+    pub fn inputs(&self) -> &[i16; INPUTS] {
+        &self.inputs
+    }
+
+    /// The mixer's weight-set selector for the next bit: the partial byte and the match
+    /// state, below 768.
+    #[inline(always)]
+    pub fn mixer_selector(&self) -> usize {
+        self.mix_sel
+    }
+
+    /// The bits of the current byte coded so far, with a leading 1 (1..=255).
+    #[inline(always)]
+    pub fn partial_byte(&self) -> u32 {
+        self.c0
+    }
+
+    /// The previous whole byte (0 at the start).
+    #[inline(always)]
+    pub fn last_byte(&self) -> u8 {
+        (self.c8 & 0xff) as u8
     }
 
     /// Context hashes of the byte history `c8` and word hash `word`.
@@ -266,6 +295,7 @@ impl Predictor {
         }
         inputs[3 + HASHED] = 256;
         self.inputs = inputs;
+        self.mix_sel = mix_sel;
         let (dot, pm) = self.mixer.mix(&inputs, mix_sel);
         // The APM keeps the low bits of the context: at most four bits of `c1`.
         let a = self.apm.p(dot, (c0 | c1 << 8) as usize);

@@ -5,10 +5,13 @@
 //! adaptive contexts and the match model.
 //!
 //! The model's weights ship inside the library (`models/weights/byte-lm.nclw`, with its
-//! manifest); every `.ncz` header written with `lm` records the weights' hash, and files
-//! made with other weights are refused rather than mis-decoded.
+//! manifest); every `.ncz` header written with `lm` records a hash of the weights and of
+//! the mixing stage's revision, and files made with other weights or another revision
+//! are refused rather than mis-decoded.
 
-mod final_mixer;
+mod mixing;
+pub mod token;
+pub(crate) mod token_tree;
 
 use std::sync::OnceLock;
 
@@ -18,7 +21,7 @@ use crate::entropy::{EntropyError, RangeDecoder, RangeEncoder};
 use crate::runtime::byte_mlp::ByteMlp;
 use crate::runtime::softmax::bit_probability;
 use crate::Error;
-use final_mixer::FinalMixer;
+use mixing::LmMixer;
 
 /// The shipped byte LM weights (integer runtime format).
 static WEIGHTS: &[u8] = include_bytes!(concat!(
@@ -28,6 +31,18 @@ static WEIGHTS: &[u8] = include_bytes!(concat!(
 
 /// Model id of the byte LM in `.ncz` headers.
 pub const MODEL_ID: u16 = 1;
+
+/// Revision of the way `lm` turns the model's predictions into bits (the mixing stage);
+/// it enters the model hash, so files of another revision are refused.
+const REVISION: &[u8] = b"ncodec-lm-mixing-2";
+
+/// The model hash recorded in `.ncz` headers: XXH3-64 over the weights' hash and
+/// [`REVISION`].
+fn model_hash(model: &ByteMlp) -> u64 {
+    let mut bytes = model.hash().to_le_bytes().to_vec();
+    bytes.extend_from_slice(REVISION);
+    xxhash_rust::xxh3::xxh3_64(&bytes)
+}
 
 /// The shipped model, parsed once.
 fn shipped_model() -> Result<&'static ByteMlp, Error> {
@@ -63,14 +78,14 @@ impl Codec for Lm {
     fn model(&self) -> ModelInfo {
         ModelInfo {
             id: MODEL_ID,
-            hash: shipped_model().map_or(0, |m| m.hash()),
+            hash: shipped_model().map_or(0, model_hash),
         }
     }
     fn encode_chunk(&self, input: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
         let lm = shipped_model()?;
         let mut state = lm.new_state();
         let mut predictor = Predictor::new(input.len());
-        let mut mixer = FinalMixer::new();
+        let mut mixer = LmMixer::new();
         let mut encoder = RangeEncoder::new();
         for &byte in input {
             let table = lm.predict(&mut state);
@@ -78,12 +93,12 @@ impl Codec for Lm {
             for bitpos in 0..8 {
                 let bit = (byte >> (7 - bitpos)) & 1 == 1;
                 let side = bit_probability(&table, partial, bitpos);
-                encoder.encode_bit(bit, mixer.mix(predictor.p(), side, bitpos));
+                encoder.encode_bit(bit, mixer.mix(&predictor, side, bitpos));
                 mixer.update(bit);
                 predictor.update(bit);
                 partial = partial << 1 | u32::from(bit);
             }
-            state.push(byte);
+            state.push(u32::from(byte));
         }
         out.extend_from_slice(&encoder.finish());
         Ok(())
@@ -95,7 +110,7 @@ impl Codec for Lm {
         let lm = shipped_model()?;
         let mut state = lm.new_state();
         let mut predictor = Predictor::new(raw_len);
-        let mut mixer = FinalMixer::new();
+        let mut mixer = LmMixer::new();
         let mut decoder = RangeDecoder::new(payload)?;
         out.reserve(raw_len.min(1 << 26));
         for _ in 0..raw_len {
@@ -103,14 +118,14 @@ impl Codec for Lm {
             let mut partial = 1u32;
             for bitpos in 0..8 {
                 let side = bit_probability(&table, partial, bitpos);
-                let bit = decoder.decode_bit(mixer.mix(predictor.p(), side, bitpos))?;
+                let bit = decoder.decode_bit(mixer.mix(&predictor, side, bitpos))?;
                 mixer.update(bit);
                 predictor.update(bit);
                 partial = partial << 1 | u32::from(bit);
             }
             let byte = (partial & 0xff) as u8;
             out.push(byte);
-            state.push(byte);
+            state.push(u32::from(byte));
         }
         Ok(())
     }
