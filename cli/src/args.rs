@@ -157,6 +157,9 @@ pub struct TrainTextArgs {
     pub tokenizer: Option<PathBuf>,
 }
 
+/// The codec of each `-l` level, 1 first.
+pub const LEVEL_CODECS: [&str; 3] = ["cm", "lm", "lm-token"];
+
 /// Options shared by compress and decompress.
 #[derive(Debug, Args, Clone)]
 pub struct CodingArgs {
@@ -183,9 +186,16 @@ pub struct CodingArgs {
     #[arg(long = "rm")]
     pub rm: bool,
 
-    /// Codec for compression (see `ncodec info --codecs`): `cm` (default), `lm` or `store`.
-    #[arg(long = "codec", value_name = "NAME", default_value = "cm")]
-    pub codec: String,
+    /// Codec for compression (see `ncodec info --codecs`): `cm` (the default), `lm`,
+    /// `lm-token` or `store`.
+    #[arg(long = "codec", value_name = "NAME", conflicts_with = "level")]
+    pub codec: Option<String>,
+
+    /// Speed against ratio, instead of naming a codec: 1 = `cm` (fast, the default),
+    /// 2 = `lm` (byte language model), 3 = `lm-token` (token language model, smallest
+    /// on text).
+    #[arg(short = 'l', long = "level", value_name = "N", value_parser = clap::value_parser!(u8).range(1..=3))]
+    pub level: Option<u8>,
 
     /// Chunk size for compression, a power of two like 64K, 1M or 4M (default 4M).
     /// Chunks are coded independently and in parallel.
@@ -203,6 +213,17 @@ pub struct CodingArgs {
     /// Print more detail (timings, speed).
     #[arg(short = 'v', long = "verbose")]
     pub verbose: bool,
+}
+
+impl CodingArgs {
+    /// The codec to compress with: `--codec`, else the one of `-l`, else `cm`.
+    pub fn codec_name(&self) -> &str {
+        match (&self.codec, self.level) {
+            (Some(name), _) => name,
+            (None, Some(level)) => LEVEL_CODECS[usize::from(level.clamp(1, 3)) - 1],
+            (None, None) => LEVEL_CODECS[0],
+        }
+    }
 }
 
 /// Options of `ncodec test`.

@@ -294,3 +294,26 @@ fn info_json_describes_the_frame() {
     let size = std::fs::metadata(d.join("t.txt.ncz")).unwrap().len();
     assert_eq!(v["compressed_bytes"], size);
 }
+
+#[test]
+fn levels_pick_codecs_and_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let text = &several_mb_of_text()[..20_000];
+    for (level, codec) in [("1", "cm"), ("2", "lm"), ("3", "lm-token")] {
+        let name = format!("l{level}.txt");
+        write(d, &name, text);
+        assert!(run(&["-l", level, &name], d).status.success());
+        let packed = format!("{name}.ncz");
+        let out = run(&["info", "--json", &packed], d);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["codec"], codec, "level {level}");
+        let out = run(&["-d", "-c", &packed], d);
+        assert!(out.status.success());
+        assert_eq!(out.stdout, text);
+    }
+    let out = run(&["-l", "4", "l1.txt"], d);
+    assert!(!out.status.success());
+    let out = run(&["-l", "2", "--codec", "cm", "-f", "l1.txt"], d);
+    assert!(!out.status.success() && stderr(&out).contains("cannot be used with"));
+}

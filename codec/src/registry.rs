@@ -3,7 +3,7 @@
 use std::sync::OnceLock;
 
 use crate::codec::{Codec, CodecId};
-use crate::codecs::{Cm, Lm, Store};
+use crate::codecs::{Cm, Lm, LmToken, Store};
 use crate::Error;
 
 /// A set of codecs with unique ids and names.
@@ -31,6 +31,7 @@ impl Registry {
             Box::new(Store) as Box<dyn Codec>,
             Box::new(Cm),
             Box::new(Lm),
+            Box::new(LmToken),
         ] {
             // Built-in ids and names are distinct, so this cannot fail.
             let _ = registry.register(codec);

@@ -45,6 +45,13 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Writer)> {
         // Made with the shipped byte LM: re-bless when `models/weights/byte-lm.nclw`
         // changes (files written with the old weights are then refused as a model mismatch).
         ("prose-lm", prose[..4000].to_vec(), one_shot("lm", 1 << 22)),
+        // Made with the shipped token LM and tokenizer: re-bless when
+        // `models/weights/token-lm.nclw` or `bbpe-4096.nctk` changes.
+        (
+            "prose-lm-token",
+            prose[..4000].to_vec(),
+            one_shot("lm-token", 1 << 22),
+        ),
     ]
 }
 

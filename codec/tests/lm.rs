@@ -1,54 +1,76 @@
-//! The `lm` codec with the shipped weights: exact round trips, header records the model,
-//! and a frame with a foreign model hash is refused.
+//! The neural codecs `lm` and `lm-token` with the shipped weights: exact round trips,
+//! the header records the model, thread counts change nothing, and a frame with a
+//! foreign model hash is refused.
 
 mod common;
 
 use common::{random_bytes, text_bytes};
-use ncodec::codecs::Lm;
+use ncodec::codecs::{Lm, LmToken};
 use ncodec::{compress, decompress, decompress_with, Codec, CompressOptions, DecompressOptions};
+
+/// The neural codecs.
+fn neural() -> [&'static dyn Codec; 2] {
+    [&Lm, &LmToken]
+}
 
 #[test]
 fn round_trips_small_inputs_and_records_the_model() {
-    let opts = CompressOptions::default().codec("lm");
+    for codec in neural() {
+        round_trips_with(codec);
+    }
+}
+
+fn round_trips_with(codec: &dyn Codec) {
+    let opts = CompressOptions::default().codec(codec.name());
     let mut prose = b"The entropy coder turns the model's probabilities into bits. ".repeat(20);
     prose.extend(text_bytes(1500, 3));
     for data in [Vec::new(), vec![b'x'], prose.clone(), random_bytes(700, 4)] {
         let packed = compress(&data, &opts).unwrap();
         assert_eq!(decompress(&packed).unwrap(), data);
         let info = ncodec::inspect(&packed[..]).unwrap();
-        assert_eq!(info.header.codec, Lm::ID);
-        assert_eq!(info.header.model, Lm.model());
+        assert_eq!(info.header.codec, codec.id());
+        assert_eq!(info.header.model, codec.model());
         assert_ne!(info.header.model.hash, 0);
     }
     // Text is coded by lm itself (not the store fallback) and compresses.
     let packed = compress(&prose, &opts).unwrap();
     let info = ncodec::inspect(&packed[..]).unwrap();
-    assert_eq!(info.chunks[0].codec, Lm::ID);
-    assert!(packed.len() * 3 < prose.len());
+    assert_eq!(info.chunks[0].codec, codec.id());
+    assert!(packed.len() * 3 < prose.len(), "{}", codec.name());
 }
 
 #[test]
 fn thread_counts_do_not_change_anything() {
     let data = text_bytes(20_000, 5);
-    let opts = |t| {
-        CompressOptions::default()
-            .codec("lm")
-            .threads(t)
-            .chunk_size(1 << 12)
-            .unwrap()
-    };
-    let one = compress(&data, &opts(1)).unwrap();
-    let two = compress(&data, &opts(2)).unwrap();
-    assert_eq!(one, two);
-    let back = decompress_with(&two, &DecompressOptions::default().threads(1)).unwrap();
-    assert_eq!(back, data);
+    for codec in neural() {
+        let opts = |t| {
+            CompressOptions::default()
+                .codec(codec.name())
+                .threads(t)
+                .chunk_size(1 << 12)
+                .unwrap()
+        };
+        let one = compress(&data, &opts(1)).unwrap();
+        let two = compress(&data, &opts(2)).unwrap();
+        assert_eq!(one, two);
+        let back = decompress_with(&two, &DecompressOptions::default().threads(1)).unwrap();
+        assert_eq!(back, data);
+        let back = decompress_with(&one, &DecompressOptions::default().threads(2)).unwrap();
+        assert_eq!(back, data);
+    }
 }
 
 #[test]
 fn another_models_files_are_refused() {
+    for codec in neural() {
+        refuses_foreign_model(codec.name());
+    }
+}
+
+fn refuses_foreign_model(name: &str) {
     let packed = compress(
         b"some text for the model",
-        &CompressOptions::default().codec("lm"),
+        &CompressOptions::default().codec(name),
     )
     .unwrap();
     // Forge the model hash (header bytes 10..18) and fix the header checksum.

@@ -60,22 +60,19 @@ pub fn run(args: &CodingArgs, direction: Direction) -> Result<ExitCode> {
 }
 
 fn compress_options(args: &CodingArgs, direction: Direction) -> Result<ncodec::CompressOptions> {
+    let codec = args.codec_name();
     let mut options = ncodec::CompressOptions::default()
-        .codec(&args.codec)
+        .codec(codec)
         .threads(args.threads);
     if ncodec::registry::default_registry()
-        .by_name(&args.codec)
+        .by_name(codec)
         .is_none()
     {
         let names: Vec<&str> = ncodec::registry::default_registry()
             .codecs()
             .map(|c| c.name())
             .collect();
-        bail!(
-            "unknown codec {:?}; available: {}",
-            args.codec,
-            names.join(", ")
-        );
+        bail!("unknown codec {:?}; available: {}", codec, names.join(", "));
     }
     if let Some(size) = args.chunk_size {
         if direction == Direction::Decompress {

@@ -5,5 +5,5 @@ pub mod lm;
 pub mod store;
 
 pub use cm::Cm;
-pub use lm::Lm;
+pub use lm::{Lm, LmToken};
 pub use store::Store;

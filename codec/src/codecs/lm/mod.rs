@@ -11,6 +11,7 @@
 
 mod mixing;
 pub mod token;
+pub use token::LmToken;
 pub(crate) mod token_tree;
 
 use std::sync::OnceLock;

@@ -9,8 +9,11 @@
 //! with a single possible outcome are not coded. The decoder walks the same decisions, so
 //! it rebuilds the token ids (which feed the model) and the bytes.
 
+use std::sync::OnceLock;
+
 use super::mixing::LmMixer;
 use super::token_tree::{Step, TokenTree, Walk};
+use crate::codec::{Codec, CodecId, Modality, ModelInfo};
 use crate::codecs::cm::apm::Apm;
 use crate::codecs::cm::logistic::stretch;
 use crate::codecs::cm::model::Predictor;
@@ -19,6 +22,73 @@ use crate::runtime::byte_mlp::ByteMlp;
 use crate::runtime::softmax::exp_weights;
 use crate::tokenizer::Bbpe;
 use crate::Error;
+
+/// The shipped token LM weights (integer runtime format).
+static WEIGHTS: &[u8] = include_bytes!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../models/weights/token-lm.nclw"
+));
+
+/// The shipped tokenizer it was trained with.
+static TOKENIZER: &[u8] = include_bytes!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../models/weights/bbpe-4096.nctk"
+));
+
+/// Model id of the token LM in `.ncz` headers.
+pub const MODEL_ID: u16 = 2;
+
+/// Revision of the way `lm-token` codes tokens; it enters the model hash.
+const REVISION: &[u8] = b"ncodec-lm-token-1";
+
+/// The shipped model and tokenizer, parsed once.
+fn shipped() -> Result<&'static TokenLmCoder, Error> {
+    static CODER: OnceLock<Result<TokenLmCoder, String>> = OnceLock::new();
+    CODER
+        .get_or_init(|| {
+            let model = ByteMlp::from_bytes(WEIGHTS).map_err(|e| e.to_string())?;
+            let tokenizer = Bbpe::from_bytes(TOKENIZER).map_err(|e| e.to_string())?;
+            TokenLmCoder::new(model, tokenizer).map_err(|e| e.to_string())
+        })
+        .as_ref()
+        .map_err(|e| Error::InvalidOption(format!("the shipped token LM is unusable: {e}")))
+}
+
+/// Neural lossless coder over BBPE tokens: token LM + context mixing.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct LmToken;
+
+impl LmToken {
+    /// The identifier of `lm-token` in `.ncz` files.
+    pub const ID: CodecId = 4;
+}
+
+impl Codec for LmToken {
+    fn id(&self) -> CodecId {
+        Self::ID
+    }
+    fn name(&self) -> &'static str {
+        "lm-token"
+    }
+    fn description(&self) -> &'static str {
+        "BBPE-token language model (integer runtime) mixed with adaptive context models"
+    }
+    fn modality(&self) -> Modality {
+        Modality::Text
+    }
+    fn model(&self) -> ModelInfo {
+        ModelInfo {
+            id: MODEL_ID,
+            hash: shipped().map_or(0, TokenLmCoder::model_hash),
+        }
+    }
+    fn encode_chunk(&self, input: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
+        shipped()?.encode(input, out)
+    }
+    fn decode_chunk(&self, payload: &[u8], raw_len: usize, out: &mut Vec<u8>) -> Result<(), Error> {
+        shipped()?.decode(payload, raw_len, out)
+    }
+}
 
 /// A token LM with its tokenizer, ready to code chunks.
 #[derive(Debug, Clone)]
@@ -78,14 +148,13 @@ impl TokenLmCoder {
         })
     }
 
-    /// The model's hash.
+    /// The hash recorded in `.ncz` headers: XXH3-64 over the weights' hash, the
+    /// tokenizer's hash (both little-endian) and the coding revision.
     pub fn model_hash(&self) -> u64 {
-        self.model.hash()
-    }
-
-    /// The tokenizer's hash.
-    pub fn tokenizer_hash(&self) -> u64 {
-        self.tokenizer.hash()
+        let mut bytes = self.model.hash().to_le_bytes().to_vec();
+        bytes.extend_from_slice(&self.tokenizer.hash().to_le_bytes());
+        bytes.extend_from_slice(REVISION);
+        xxhash_rust::xxh3::xxh3_64(&bytes)
     }
 
     fn models(&self, len: usize) -> ChunkModels {
