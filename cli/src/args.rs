@@ -75,6 +75,53 @@ pub enum TrainCommand {
     Export(TrainExportArgs),
     /// Learn a byte-level BPE tokenizer on the text corpus's train split.
     Tokenizer(TrainTokenizerArgs),
+    /// The lossy image autoencoder and its entropy model, on the photo corpus.
+    Image(TrainImageArgs),
+}
+
+/// Options of `ncodec train image`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Example:\n  bash ../shared/data/image.sh data-cache\n  ncodec train image --data data-cache/image --out runs/image-q3 --lambda 0.0067 --minutes 60\n  ncodec train image --data data-cache/image --out runs/image-q3 --resume --minutes 60"
+)]
+pub struct TrainImageArgs {
+    /// Photo folder with train/ and valid/ (built by ../shared/data/image.sh).
+    #[arg(long = "data", value_name = "DIR")]
+    pub data: PathBuf,
+    /// Output folder for checkpoints, the best weights, the log and the manifest.
+    #[arg(long = "out", value_name = "DIR")]
+    pub out: PathBuf,
+    /// Continue the run in --out from its last checkpoint.
+    #[arg(long = "resume")]
+    pub resume: bool,
+    /// Stop after this many minutes of training in this call.
+    #[arg(long = "minutes", value_name = "M")]
+    pub minutes: Option<f64>,
+    /// Stop at this many steps in total.
+    #[arg(long = "steps", value_name = "N")]
+    pub steps: Option<u64>,
+    /// Rate-distortion trade-off: loss = bpp + lambda * 255^2 * MSE (CompressAI's scale;
+    /// 0.0018 gives about 0.1-0.2 bpp, 0.0483 about 1 bpp).
+    #[arg(long = "lambda", default_value_t = 0.0067)]
+    pub lambda: f64,
+    /// Side of the square training crops (a multiple of 16).
+    #[arg(long = "crop", default_value_t = 128)]
+    pub crop: u32,
+    /// Crops per step.
+    #[arg(long = "batch", default_value_t = 8)]
+    pub batch: usize,
+    /// Peak learning rate (Adam).
+    #[arg(long = "lr", default_value_t = 1e-4)]
+    pub lr: f64,
+    /// Hidden channels.
+    #[arg(long = "channels", default_value_t = 64)]
+    pub channels: usize,
+    /// Latent channels.
+    #[arg(long = "latent", default_value_t = 96)]
+    pub latent: usize,
+    /// Random seed.
+    #[arg(long = "seed", default_value_t = 1)]
+    pub seed: u64,
 }
 
 /// Options of `ncodec train tokenizer`.

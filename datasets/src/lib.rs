@@ -13,6 +13,7 @@
 #![warn(missing_docs)]
 
 mod files;
+pub mod images;
 mod samples;
 pub mod synthetic;
 

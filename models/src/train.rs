@@ -48,7 +48,7 @@ pub enum TrainError {
     Mismatch(String),
 }
 
-fn io_err(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> TrainError {
+pub(crate) fn io_err(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> TrainError {
     let context = context.into();
     move |source| TrainError::Io { context, source }
 }
@@ -417,10 +417,10 @@ fn evaluate(
     nats / count.max(1) as f64 / std::f64::consts::LN_2
 }
 
-fn checkpoint(
-    model: &ByteLm,
+pub(crate) fn checkpoint<M: Module>(
+    model: &M,
     optim: &burn::optim::ModuleOptimizer,
-    state: &TrainState,
+    state: &impl Serialize,
     dir: &Path,
 ) -> Result<(), TrainError> {
     save_record(model, &dir.join("model.bpk"))?;
@@ -437,7 +437,7 @@ fn checkpoint(
     write_json(&dir.join("state.json"), state)
 }
 
-fn save_record(model: &ByteLm, path: &Path) -> Result<(), TrainError> {
+pub(crate) fn save_record<M: Module>(model: &M, path: &Path) -> Result<(), TrainError> {
     let tmp = path.with_extension("bpk.tmp");
     model
         .clone()
@@ -488,7 +488,7 @@ fn write_manifest(
     write_json(&options.out.join("manifest.json"), &manifest)
 }
 
-fn write_json(path: &Path, value: &impl Serialize) -> Result<(), TrainError> {
+pub(crate) fn write_json(path: &Path, value: &impl Serialize) -> Result<(), TrainError> {
     let text = serde_json::to_string_pretty(value).map_err(|e| TrainError::Io {
         context: format!("serialising {}", path.display()),
         source: std::io::Error::other(e),
@@ -498,7 +498,7 @@ fn write_json(path: &Path, value: &impl Serialize) -> Result<(), TrainError> {
     std::fs::rename(&tmp, path).map_err(io_err(format!("writing {}", path.display())))
 }
 
-fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, TrainError> {
+pub(crate) fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, TrainError> {
     let text =
         std::fs::read_to_string(path).map_err(io_err(format!("reading {}", path.display())))?;
     serde_json::from_str(&text).map_err(|e| TrainError::Io {
@@ -507,7 +507,7 @@ fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, TrainError>
     })
 }
 
-fn append_line(path: &Path, line: &str) -> Result<(), TrainError> {
+pub(crate) fn append_line(path: &Path, line: &str) -> Result<(), TrainError> {
     let mut file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)

@@ -56,6 +56,40 @@ pub fn run(command: &TrainCommand) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        TrainCommand::Image(args) => {
+            use ncodec_models::image_train::{ImageShape, ImageTrainOptions};
+            let mut options = ImageTrainOptions::new(args.data.clone(), args.out.clone());
+            options.model = ImageShape {
+                channels: args.channels,
+                latent: args.latent,
+                ..ImageShape::default()
+            };
+            options.lambda = args.lambda;
+            options.crop = args.crop;
+            options.batch = args.batch;
+            options.lr = args.lr;
+            options.seed = args.seed;
+            let command_line = std::env::args().collect::<Vec<_>>().join(" ");
+            let summary = ncodec_models::image_train::train_image(
+                &options,
+                args.resume,
+                args.steps,
+                args.minutes.map(|m| m * 60.0),
+                &command_line,
+                &mut |line| eprintln!("{line}"),
+            )?;
+            match summary.best {
+                Some(m) => eprintln!(
+                    "done: {} steps in total, best valid {:.3} bpp (estimated) at {:.2} dB, {:.2} steps/s",
+                    summary.steps, m.bpp, m.psnr, summary.steps_per_second
+                ),
+                None => eprintln!(
+                    "done: {} steps in total, {:.2} steps/s",
+                    summary.steps, summary.steps_per_second
+                ),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         TrainCommand::Tokenizer(args) => {
             let started = std::time::Instant::now();
             let sample = tokenizer_sample(&args.data, args.sample_mb << 20)?;
