@@ -205,7 +205,7 @@ pub struct TrainTextArgs {
 }
 
 /// The codec of each `-l` level, 1 first.
-pub const LEVEL_CODECS: [&str; 3] = ["cm", "lm", "lm-token"];
+pub const LEVEL_CODECS: [&str; 2] = ["cm", "lm"];
 
 /// Options shared by compress and decompress.
 #[derive(Debug, Args, Clone)]
@@ -234,14 +234,15 @@ pub struct CodingArgs {
     pub rm: bool,
 
     /// Codec for compression (see `ncodec info --codecs`): `cm` (the default), `lm`,
-    /// `lm-token` or `store`.
+    /// `lm-token` (experimental: smaller than `cm` on prose but not yet than `lm`) or
+    /// `store`.
     #[arg(long = "codec", value_name = "NAME", conflicts_with = "level")]
     pub codec: Option<String>,
 
-    /// Speed against ratio, instead of naming a codec: 1 = `cm` (fast, the default),
-    /// 2 = `lm` (byte language model), 3 = `lm-token` (token language model, smallest
-    /// on text).
-    #[arg(short = 'l', long = "level", value_name = "N", value_parser = clap::value_parser!(u8).range(1..=3))]
+    /// Speed against ratio, instead of naming a codec: 1 = `cm` (fast, a few MB/s, the
+    /// default), 2 = `lm` (the byte language model mixed with `cm`: smallest, tens of
+    /// KB/s).
+    #[arg(short = 'l', long = "level", value_name = "N", value_parser = clap::value_parser!(u8).range(1..=2))]
     pub level: Option<u8>,
 
     /// Chunk size for compression, a power of two like 64K, 1M or 4M (default 4M).
@@ -267,7 +268,7 @@ impl CodingArgs {
     pub fn codec_name(&self) -> &str {
         match (&self.codec, self.level) {
             (Some(name), _) => name,
-            (None, Some(level)) => LEVEL_CODECS[usize::from(level.clamp(1, 3)) - 1],
+            (None, Some(level)) => LEVEL_CODECS[usize::from(level.clamp(1, 2)) - 1],
             (None, None) => LEVEL_CODECS[0],
         }
     }

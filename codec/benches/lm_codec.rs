@@ -1,6 +1,6 @@
 //! Throughput of the neural codecs `lm` and `lm-token` through the public API on real
 //! English text (the embedded Jargon File and Devil's Dictionary samples), as a user runs
-//! them: 512 KiB in two 256 KiB chunks, decoded with 2 threads (`-T 2`) and with 1.
+//! them: 256 KiB in two 128 KiB chunks, decoded with 2 threads (`-T 2`) and with 1.
 //! `cm` runs beside them as the baseline measured in the same run.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
@@ -13,7 +13,7 @@ fn text() -> Vec<u8> {
     for name in ["jargon.txt", "devils-dictionary.txt"] {
         text.extend(std::fs::read(format!("{samples}{name}")).expect("embedded sample"));
     }
-    text.truncate(512 << 10);
+    text.truncate(256 << 10);
     text
 }
 
@@ -21,12 +21,14 @@ fn bench(c: &mut Criterion) {
     let text = text();
     let mut group = c.benchmark_group("lm-codec");
     group.sample_size(10);
+    group.warm_up_time(std::time::Duration::from_secs(1));
+    group.measurement_time(std::time::Duration::from_secs(10));
     group.throughput(Throughput::Bytes(text.len() as u64));
     for codec in ["cm", "lm", "lm-token"] {
         let options = CompressOptions::default()
             .codec(codec)
             .threads(2)
-            .chunk_size(256 << 10)
+            .chunk_size(128 << 10)
             .expect("a valid chunk size");
         let packed = compress(&text, &options).expect("compress");
         eprintln!(

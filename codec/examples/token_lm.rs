@@ -20,7 +20,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let model = ByteMlp::from_bytes(&std::fs::read(model)?)?;
     let tokenizer = Bbpe::from_bytes(&std::fs::read(tokenizer)?)?;
-    let coder = TokenLmCoder::new(model, tokenizer)?;
+    let coder = TokenLmCoder::new(model.clone(), tokenizer.clone())?;
     for file in files {
         let input = std::fs::read(file)?;
         let started = Instant::now();
@@ -34,6 +34,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         if back != input {
             return Err(format!("{file}: round trip failed").into());
         }
+        // The token LM alone, without cm: its information content of the tokens.
+        let tokens = tokenizer.encode(&input);
+        let mut state = model.new_state();
+        let mut lm_bits = 0.0;
+        for &t in &tokens {
+            lm_bits += model.predict(&mut state).information_bits(t as usize);
+            state.push(t);
+        }
+        println!(
+            "{file}: {} tokens ({:.3} bytes/token); token LM alone {:.4} bits/byte",
+            tokens.len(),
+            input.len() as f64 / tokens.len().max(1) as f64,
+            lm_bits / input.len().max(1) as f64
+        );
         println!(
             "{file}: {} -> {} bytes ({:.4} bits/byte, payload only), encode {:.1} KB/s, decode {:.1} KB/s",
             input.len(),
