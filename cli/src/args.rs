@@ -77,6 +77,23 @@ pub enum TrainCommand {
     Tokenizer(TrainTokenizerArgs),
     /// The lossy image autoencoder and its entropy model, on the photo corpus.
     Image(TrainImageArgs),
+    /// Export an image run's best weights for the codec (`image-ae.nciw` in the run), with
+    /// integer prior tables, and measure the codec's transforms against burn's.
+    ExportImage(TrainExportImageArgs),
+}
+
+/// Options of `ncodec train export-image`.
+#[derive(Debug, Args)]
+pub struct TrainExportImageArgs {
+    /// The run folder (the --out of `ncodec train image`).
+    #[arg(long = "run", value_name = "DIR")]
+    pub run: PathBuf,
+    /// Latents are clamped to -RANGE..=RANGE.
+    #[arg(long = "range", default_value_t = 63)]
+    pub range: usize,
+    /// Valid photos (256x256 centre crops) to measure on.
+    #[arg(long = "crops", default_value_t = 8)]
+    pub crops: usize,
 }
 
 /// Options of `ncodec train image`.

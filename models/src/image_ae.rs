@@ -87,6 +87,18 @@ pub struct ImageAe {
     prior_log_scales: Param<Tensor<2>>,
 }
 
+/// Float parameters for export: each layer `(weights, bias)`, each GDN `(γ, β)`.
+pub struct ExportParts {
+    /// The four analysis convolutions.
+    pub analysis: Vec<(Vec<f32>, Vec<f32>)>,
+    /// The three analysis GDNs.
+    pub gdn: Vec<(Vec<f32>, Vec<f32>)>,
+    /// The four synthesis transposed convolutions.
+    pub synthesis: Vec<(Vec<f32>, Vec<f32>)>,
+    /// The three inverse GDNs.
+    pub igdn: Vec<(Vec<f32>, Vec<f32>)>,
+}
+
 /// What one forward pass gives for training.
 pub struct AeOutput {
     /// The reconstruction, `[batch, 3, height, width]`.
@@ -217,6 +229,42 @@ impl ImageAe {
             x_hat: self.synthesise(rounded.clone()),
             bits: self.bits(rounded),
             y,
+        }
+    }
+
+    /// The float parameters in the runtime's layout (see `ncodec::runtime::image_ae`):
+    /// analysis `(weights [out][in][5][5], bias)`, its GDNs `(γ, β)` with the
+    /// reparametrisations applied, synthesis `(weights [in][out][5][5], bias)` and the
+    /// inverse GDNs.
+    pub fn export_parts(&self) -> ExportParts {
+        let conv = |w: &Param<Tensor<4>>, b: &Option<Param<Tensor<1>>>| {
+            let weights = crate::byte_lm::to_vec(w.val());
+            let out = if let Some(b) = b {
+                crate::byte_lm::to_vec(b.val())
+            } else {
+                Vec::new()
+            };
+            (weights, out)
+        };
+        let gdn = |g: &GdnLite| {
+            (
+                crate::byte_lm::to_vec(g.g.val().powf_scalar(2.0)),
+                crate::byte_lm::to_vec(g.b.val().abs().add_scalar(1e-3)),
+            )
+        };
+        ExportParts {
+            analysis: self
+                .analysis
+                .iter()
+                .map(|c| conv(&c.weight, &c.bias))
+                .collect(),
+            gdn: self.gdn.iter().map(gdn).collect(),
+            synthesis: self
+                .synthesis
+                .iter()
+                .map(|c| conv(&c.weight, &c.bias))
+                .collect(),
+            igdn: self.igdn.iter().map(gdn).collect(),
         }
     }
 

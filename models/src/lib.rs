@@ -10,13 +10,15 @@
 //! - [`text_data`]: random windows of the text corpus for training, a fixed valid sample.
 //! - [`train`]: the resumable training loop with checkpoints, validation and a manifest.
 //! - [`image_ae`]: the lossy image codec's autoencoder and factorized entropy model;
-//!   [`image_train`] trains it on random photo crops.
+//!   [`image_train`] trains it on random photo crops; [`image_export`] writes it in the
+//!   codec's format with integer prior tables.
 
 #![warn(missing_docs)]
 
 pub mod byte_lm;
 pub mod export;
 pub mod image_ae;
+pub mod image_export;
 pub mod image_train;
 pub mod text_data;
 pub mod train;

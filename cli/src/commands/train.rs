@@ -90,6 +90,24 @@ pub fn run(command: &TrainCommand) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        TrainCommand::ExportImage(args) => {
+            let r =
+                ncodec_models::image_export::export_image_run(&args.run, args.range, args.crops)?;
+            eprintln!(
+                "wrote {} ({} bytes, model hash {:016x}); on {} valid crops: burn {:.4} bpp (estimated) {:.2} dB, \
+                 codec transforms + integer tables {:.4} bpp {:.2} dB, {:.3}% of latents rounded differently",
+                r.path.display(),
+                r.bytes,
+                r.model_hash,
+                r.crops,
+                r.burn_bpp,
+                r.burn_psnr,
+                r.table_bpp,
+                r.runtime_psnr,
+                100.0 * r.latent_mismatch
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         TrainCommand::Tokenizer(args) => {
             let started = std::time::Instant::now();
             let sample = tokenizer_sample(&args.data, args.sample_mb << 20)?;

@@ -11,6 +11,8 @@
 //! or per-bit probabilities.
 
 pub mod byte_mlp;
+pub mod conv;
+pub mod image_ae;
 pub mod linear;
 pub mod softmax;
 
