@@ -129,6 +129,29 @@ impl ImageSet {
     }
 }
 
+impl ImageSet {
+    /// The centre `size`×`size` crops of the first `count` images, as images (for
+    /// classical codecs run on the same pixels as [`center_crops`](Self::center_crops)).
+    pub fn center_crop_images(&self, count: usize, size: u32) -> Vec<RgbImage> {
+        self.images
+            .iter()
+            .take(count)
+            .map(|img| {
+                let x0 = img.width().saturating_sub(size) / 2;
+                let y0 = img.height().saturating_sub(size) / 2;
+                image::imageops::crop_imm(
+                    img,
+                    x0,
+                    y0,
+                    size.min(img.width()),
+                    size.min(img.height()),
+                )
+                .to_image()
+            })
+            .collect()
+    }
+}
+
 /// Appends the planar crop at `(x0, y0)` (edge pixels repeat where the image is smaller).
 fn push_crop(img: &RgbImage, x0: u32, y0: u32, size: u32, flip: bool, out: &mut Vec<f32>) {
     for c in 0..3 {

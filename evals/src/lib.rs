@@ -22,6 +22,7 @@ pub mod baselines;
 mod bytes;
 mod contender;
 mod error;
+pub mod images;
 mod measure;
 mod ncodec_contender;
 mod report;

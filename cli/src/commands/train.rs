@@ -106,6 +106,24 @@ pub fn run(command: &TrainCommand) -> Result<ExitCode> {
                 r.runtime_psnr,
                 100.0 * r.latent_mismatch
             );
+            // JPEG on the same crops, at the same rate.
+            let options: ncodec_models::image_train::ImageTrainOptions = serde_json::from_str(
+                &std::fs::read_to_string(args.run.join("config.json"))
+                    .context("reading the run's config.json")?,
+            )?;
+            let valid = ncodec_datasets::images::ImageSet::load(&options.data.join("valid"), 256)?;
+            let crops = valid.center_crop_images(r.crops, 256);
+            let qualities: Vec<u8> = (1..=19).map(|q| q * 5).collect();
+            let curve = ncodec_evals::images::jpeg_curve(&crops, &qualities)?;
+            match ncodec_evals::images::psnr_at_bpp(&curve, r.table_bpp) {
+                Some(p) => eprintln!(
+                    "JPEG on the same crops at {:.4} bpp: {:.2} dB, so the learned codec is {:+.2} dB (JPEG's rate is whole files, headers included; the learned rate is the tables' information content, no container yet)",
+                    r.table_bpp,
+                    p,
+                    r.runtime_psnr - p
+                ),
+                None => eprintln!("JPEG's curve does not reach {:.4} bpp", r.table_bpp),
+            }
             Ok(ExitCode::SUCCESS)
         }
         TrainCommand::Tokenizer(args) => {
