@@ -12,14 +12,14 @@ use std::time::Instant;
 use burn::module::Module;
 use burn::optim::{AdamConfig, GradientsParams};
 use burn::prelude::*;
-use burn::store::ModuleRecord;
 use ncodec_datasets::images::{CropRng, ImageSet};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::image_ae::{ImageAe, ImageAeConfig};
 use crate::train::{
-    append_line, checkpoint, io_err, read_json, save_record, write_json, TrainError,
+    append_line, checkpoint, io_err, load_checkpoint, load_weights, read_json, save_record,
+    write_json, TrainError,
 };
 
 /// The shape of the autoencoder, as stored in `config.json`.
@@ -200,20 +200,7 @@ pub fn train_image(
     };
     if resume && state_path.exists() {
         state = read_json(&state_path)?;
-        let model_path = ckpt.join("model.bpk");
-        let record = ModuleRecord::load(&model_path).map_err(|e| TrainError::Checkpoint {
-            path: model_path.clone(),
-            message: format!("{e:?}"),
-        })?;
-        model = model.load_record(record);
-        let optim_path = ckpt.join("optim.bpk");
-        let record = burn::optim::OptimizerRecord::load(&optim_path).map_err(|e| {
-            TrainError::Checkpoint {
-                path: optim_path.clone(),
-                message: format!("{e:?}"),
-            }
-        })?;
-        optim = AdamConfig::new().init().load_record(record);
+        (model, optim) = load_checkpoint(model, &ckpt)?;
         log(&format!("resumed at step {}", state.step));
     }
 
@@ -387,11 +374,6 @@ fn write_manifest(
 /// Loads a run's best weights (for export and evaluation).
 pub fn load_best(run: &Path, device: &Device) -> Result<(ImageTrainOptions, ImageAe), TrainError> {
     let options: ImageTrainOptions = read_json(&run.join("config.json"))?;
-    let best = run.join("best.bpk");
-    let record = ModuleRecord::load(&best).map_err(|e| TrainError::Checkpoint {
-        path: best.clone(),
-        message: format!("{e:?}"),
-    })?;
-    let model = options.model.config().init(device).load_record(record);
+    let model = load_weights(options.model.config().init(device), &run.join("best.bpk"))?;
     Ok((options, model))
 }

@@ -254,20 +254,7 @@ pub fn train_text(
     };
     if resume && state_path.exists() {
         state = read_json(&state_path)?;
-        let model_path = ckpt.join("model.bpk");
-        let record = ModuleRecord::load(&model_path).map_err(|e| TrainError::Checkpoint {
-            path: model_path.clone(),
-            message: format!("{e:?}"),
-        })?;
-        model = model.load_record(record);
-        let optim_path = ckpt.join("optim.bpk");
-        let record = burn::optim::OptimizerRecord::load(&optim_path).map_err(|e| {
-            TrainError::Checkpoint {
-                path: optim_path.clone(),
-                message: format!("{e:?}"),
-            }
-        })?;
-        optim = AdamConfig::new().init().load_record(record);
+        (model, optim) = load_checkpoint(model, &ckpt)?;
         log(&format!(
             "resumed at step {} ({} bytes seen)",
             state.step, state.bytes_seen
@@ -417,6 +404,30 @@ fn evaluate(
     nats / count.max(1) as f64 / std::f64::consts::LN_2
 }
 
+/// `model` with the weights of `path` (a `.bpk` record).
+pub(crate) fn load_weights<M: Module>(model: M, path: &Path) -> Result<M, TrainError> {
+    let record = ModuleRecord::load(path).map_err(|e| TrainError::Checkpoint {
+        path: path.to_path_buf(),
+        message: format!("{e:?}"),
+    })?;
+    Ok(model.load_record(record))
+}
+
+/// `model` and a fresh Adam optimizer restored from `dir/{model,optim}.bpk`.
+pub(crate) fn load_checkpoint<M: Module>(
+    model: M,
+    dir: &Path,
+) -> Result<(M, burn::optim::ModuleOptimizer), TrainError> {
+    let model = load_weights(model, &dir.join("model.bpk"))?;
+    let optim_path = dir.join("optim.bpk");
+    let record =
+        burn::optim::OptimizerRecord::load(&optim_path).map_err(|e| TrainError::Checkpoint {
+            path: optim_path.clone(),
+            message: format!("{e:?}"),
+        })?;
+    Ok((model, AdamConfig::new().init().load_record(record)))
+}
+
 pub(crate) fn checkpoint<M: Module>(
     model: &M,
     optim: &burn::optim::ModuleOptimizer,
@@ -542,12 +553,7 @@ pub fn export_run(run: &Path, positions: usize) -> Result<ExportReport, TrainErr
     let manifest_path = run.join("manifest.json");
     let mut manifest: serde_json::Value = read_json(&manifest_path)?;
     let device = Device::flex();
-    let best = run.join("best.bpk");
-    let record = ModuleRecord::load(&best).map_err(|e| TrainError::Checkpoint {
-        path: best.clone(),
-        message: format!("{e:?}"),
-    })?;
-    let model = options.model.config().init(&device).load_record(record);
+    let model = load_weights(options.model.config().init(&device), &run.join("best.bpk"))?;
     let tokenizer = load_tokenizer(&options)?;
     let train = TextCorpus::load(&options.data, "train", tokenizer.as_ref())
         .map_err(io_err("loading the train split"))?;

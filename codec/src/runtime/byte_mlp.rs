@@ -87,20 +87,7 @@ impl ByteMlpState {
 impl ByteMlp {
     /// Parses and checks a weights file.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, RuntimeError> {
-        if bytes.len() < 8 || &bytes[..4] != MAGIC {
-            return Err(RuntimeError::BadMagic);
-        }
-        let body_len = bytes.len() - 8;
-        let stored = u64::from_le_bytes(
-            bytes[body_len..]
-                .try_into()
-                .map_err(|_| RuntimeError::Corrupt("short"))?,
-        );
-        let hash = xxh3_64(&bytes[..body_len]);
-        if stored != hash {
-            return Err(RuntimeError::Corrupt("checksum mismatch"));
-        }
-        let mut r = Reader::new(&bytes[4..body_len]);
+        let (mut r, hash) = Reader::checked(bytes, MAGIC)?;
         let (version, kind) = (r.u8()?, r.u8()?);
         if version != VERSION || (kind != KIND_BYTE_MLP && kind != KIND_TOKEN_MLP) {
             return Err(RuntimeError::Unsupported(format!(

@@ -55,6 +55,26 @@ impl<'a> Reader<'a> {
         Ok(slice)
     }
 
+    /// Checks a weights file's envelope — `magic`, then the body, then an XXH3-64 of
+    /// everything before it — and returns a reader over the body (after the magic) and
+    /// the hash.
+    pub(crate) fn checked(bytes: &'a [u8], magic: &[u8; 4]) -> Result<(Self, u64), RuntimeError> {
+        if bytes.len() < 8 || &bytes[..4] != magic {
+            return Err(RuntimeError::BadMagic);
+        }
+        let body_len = bytes.len() - 8;
+        let stored = u64::from_le_bytes(
+            bytes[body_len..]
+                .try_into()
+                .map_err(|_| RuntimeError::Corrupt("short"))?,
+        );
+        let hash = xxhash_rust::xxh3::xxh3_64(&bytes[..body_len]);
+        if stored != hash {
+            return Err(RuntimeError::Corrupt("checksum mismatch"));
+        }
+        Ok((Self::new(&bytes[4..body_len]), hash))
+    }
+
     pub(crate) fn u8(&mut self) -> Result<u8, RuntimeError> {
         Ok(self.take(1)?[0])
     }
