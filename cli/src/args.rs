@@ -139,6 +139,13 @@ pub struct TrainImageArgs {
     /// Random seed.
     #[arg(long = "seed", default_value_t = 1)]
     pub seed: u64,
+    /// Start from these weights (another run's best.bpk, same shape) instead of a random
+    /// init: fine-tunes a trained model for another --lambda.
+    #[arg(long = "init", value_name = "FILE")]
+    pub init: Option<PathBuf>,
+    /// Clip each step's gradient to this global norm (0 turns clipping off).
+    #[arg(long = "grad-clip", default_value_t = 1.0)]
+    pub grad_clip: f32,
 }
 
 /// Options of `ncodec train tokenizer`.
@@ -262,6 +269,24 @@ pub struct CodingArgs {
     #[arg(short = 'l', long = "level", value_name = "N", value_parser = clap::value_parser!(u8).range(1..=2))]
     pub level: Option<u8>,
 
+    /// Lossy image compression at quality level N (1 = smallest file; see `ncodec info
+    /// --codecs` for the highest): picks the learned `image` codec. Takes PNG, JPEG, PPM,
+    /// WebP, BMP, TIFF…; 8-bit RGB or gray. Decompression writes the format of the output
+    /// name's extension (PNG when it has none).
+    #[arg(long = "quality", value_name = "N", conflicts_with = "level")]
+    pub quality: Option<u8>,
+
+    /// Lossy image compression at the best quality level whose file stays under X bits
+    /// per pixel (with --quality: at most that level).
+    #[arg(long = "bpp", value_name = "X", conflicts_with = "level")]
+    pub bpp: Option<f64>,
+
+    /// Encoder effort for lossy images: 1 = one pass of the model (fast, the default),
+    /// 2 and 3 refine the latents against the real rate and distortion (seconds to a
+    /// minute per photo); decoding is equally fast for all.
+    #[arg(long = "effort", value_name = "N", value_parser = clap::value_parser!(u8).range(1..=3), conflicts_with = "level")]
+    pub effort: Option<u8>,
+
     /// Chunk size for compression, a power of two like 64K, 1M or 4M (default 4M).
     /// Chunks are coded independently and in parallel.
     #[arg(long = "chunk-size", value_name = "SIZE", value_parser = crate::size::parse_size)]
@@ -281,10 +306,17 @@ pub struct CodingArgs {
 }
 
 impl CodingArgs {
-    /// The codec to compress with: `--codec`, else the one of `-l`, else `cm`.
+    /// Whether a lossy image option (`--quality`, `--bpp`, `--effort`) was given.
+    pub fn wants_lossy_image(&self) -> bool {
+        self.quality.is_some() || self.bpp.is_some() || self.effort.is_some()
+    }
+
+    /// The codec to compress with: `--codec`, else `image` for the lossy image options,
+    /// else the one of `-l`, else `cm`.
     pub fn codec_name(&self) -> &str {
         match (&self.codec, self.level) {
             (Some(name), _) => name,
+            (None, _) if self.wants_lossy_image() => "image",
             (None, Some(level)) => LEVEL_CODECS[usize::from(level.clamp(1, 2)) - 1],
             (None, None) => LEVEL_CODECS[0],
         }

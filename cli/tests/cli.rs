@@ -317,3 +317,78 @@ fn levels_pick_codecs_and_round_trip() {
     let out = run(&["-l", "2", "--codec", "cm", "-f", "l1.txt"], d);
     assert!(!out.status.success() && stderr(&out).contains("cannot be used with"));
 }
+
+/// The embedded chelsea photo (451×300 PNG).
+fn photo_png() -> Vec<u8> {
+    std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../datasets/samples/chelsea.png"
+    ))
+    .expect("embedded photo")
+}
+
+#[test]
+fn lossy_image_round_trip_writes_an_image_of_the_same_size() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("cat.png"), photo_png()).unwrap();
+    let out = run(
+        &["compress", "cat.png", "--quality", "1", "-T", "2"],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("bits/pixel"), "{}", stderr(&out));
+    let packed = std::fs::read(dir.path().join("cat.png.ncz")).unwrap();
+    assert!(packed.len() < 20_000, "{} bytes", packed.len());
+    // Decoding with 1 thread or 2 gives the same pixels.
+    let a = run(
+        &["-d", "cat.png.ncz", "-o", "one.ppm", "-T", "1"],
+        dir.path(),
+    );
+    let b = run(
+        &["-d", "cat.png.ncz", "-o", "two.ppm", "-T", "2"],
+        dir.path(),
+    );
+    assert!(a.status.success() && b.status.success(), "{}", stderr(&a));
+    let one = std::fs::read(dir.path().join("one.ppm")).unwrap();
+    assert_eq!(one, std::fs::read(dir.path().join("two.ppm")).unwrap());
+    assert!(one.starts_with(b"P6\n451 300\n255\n"));
+    // The default output name keeps the original's name and format (PNG), -f needed.
+    let refused = run(&["-d", "cat.png.ncz"], dir.path());
+    assert!(!refused.status.success());
+    let forced = run(&["-d", "-f", "cat.png.ncz"], dir.path());
+    assert!(forced.status.success(), "{}", stderr(&forced));
+    let png = std::fs::read(dir.path().join("cat.png")).unwrap();
+    assert!(png.starts_with(b"\x89PNG"));
+}
+
+#[test]
+fn lossy_image_options_fail_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("cat.png"), photo_png()).unwrap();
+    std::fs::write(dir.path().join("notes.txt"), b"not an image").unwrap();
+    for (args, message) in [
+        (&["notes.txt", "--quality", "1"][..], "not an image"),
+        (&["cat.png", "--quality", "99"][..], "out of range"),
+        (&["cat.png", "--bpp", "0"][..], "positive"),
+        (
+            &["cat.png", "--quality", "1", "--codec", "cm"][..],
+            "lossy image codec",
+        ),
+    ] {
+        let out = run(args, dir.path());
+        assert!(!out.status.success(), "{args:?}");
+        assert!(stderr(&out).contains(message), "{args:?}: {}", stderr(&out));
+    }
+    assert!(!dir.path().join("notes.txt.ncz").exists());
+    // A damaged image frame is refused, and nothing is written.
+    let ok = run(&["cat.png", "--quality", "1"], dir.path());
+    assert!(ok.status.success());
+    let mut packed = std::fs::read(dir.path().join("cat.png.ncz")).unwrap();
+    let middle = packed.len() / 2;
+    packed[middle] ^= 0x10;
+    std::fs::write(dir.path().join("bad.png.ncz"), &packed).unwrap();
+    let bad = run(&["-d", "bad.png.ncz"], dir.path());
+    assert!(!bad.status.success());
+    assert!(stderr(&bad).contains("corrupt"), "{}", stderr(&bad));
+    assert!(!dir.path().join("bad.png").exists());
+}

@@ -45,6 +45,43 @@ impl ModelInfo {
     pub const NONE: ModelInfo = ModelInfo { id: 0, hash: 0 };
 }
 
+/// Encoder settings for lossy codecs: which quality to aim for and how hard to try.
+/// Decoders never need them (whatever they must know is in the payload).
+///
+/// ```
+/// let params = ncodec::EncodeParams::default().quality(3).effort(2);
+/// assert_eq!(params.quality, Some(3));
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct EncodeParams {
+    /// Quality level, 1 = smallest; `None` = the codec's default.
+    pub quality: Option<u8>,
+    /// Largest acceptable rate in bits per pixel (or per sample): the codec picks the best
+    /// level that stays under it.
+    pub max_bpp: Option<f64>,
+    /// Encoder effort, 1 (fastest) to 3 (slowest, best); `None` = the codec's default.
+    /// Decoding speed does not depend on it.
+    pub effort: Option<u8>,
+}
+
+impl EncodeParams {
+    /// Sets the quality level.
+    pub fn quality(mut self, level: u8) -> Self {
+        self.quality = Some(level);
+        self
+    }
+    /// Sets the rate cap in bits per pixel.
+    pub fn max_bpp(mut self, bpp: f64) -> Self {
+        self.max_bpp = Some(bpp);
+        self
+    }
+    /// Sets the effort.
+    pub fn effort(mut self, effort: u8) -> Self {
+        self.effort = Some(effort);
+        self
+    }
+}
+
 /// A chunk codec. Implementations must be deterministic: `decode_chunk` of the output
 /// of `encode_chunk` returns the input exactly, on any machine and thread count.
 ///
@@ -74,8 +111,25 @@ pub trait Codec: Send + Sync {
     fn model(&self) -> ModelInfo {
         ModelInfo::NONE
     }
+    /// Whether decoding gives back an approximation of the input (same length and
+    /// layout) rather than the input itself. Lossy frames code their whole content as one
+    /// chunk and record no content hash (see `docs/FORMAT.md`).
+    fn lossy(&self) -> bool {
+        false
+    }
     /// Appends the coded form of `input` to `out`.
     fn encode_chunk(&self, input: &[u8], out: &mut Vec<u8>) -> Result<(), Error>;
+    /// Like [`encode_chunk`](Self::encode_chunk) with the encoder settings a lossy codec
+    /// needs (quality level, rate cap, effort); lossless codecs ignore them.
+    fn encode_chunk_with(
+        &self,
+        input: &[u8],
+        params: &EncodeParams,
+        out: &mut Vec<u8>,
+    ) -> Result<(), Error> {
+        let _ = params;
+        self.encode_chunk(input, out)
+    }
     /// Appends exactly `raw_len` decoded bytes of `payload` to `out`, or fails.
     fn decode_chunk(&self, payload: &[u8], raw_len: usize, out: &mut Vec<u8>) -> Result<(), Error>;
 }

@@ -22,6 +22,7 @@ pub const MAX_CHUNK_LOG2: u8 = 28;
 pub const END_TAG: u8 = 0;
 
 const FLAG_CONTENT_SIZE: u8 = 1;
+const FLAG_LOSSY: u8 = 2;
 /// Header length without the optional content size.
 const BASE_HEADER_LEN: usize = 18;
 
@@ -36,6 +37,10 @@ pub struct Header {
     pub model: ModelInfo,
     /// Length of the original content, when known up front.
     pub content_size: Option<u64>,
+    /// The codec is lossy: the decoded content is an approximation of the original (same
+    /// length and layout), so the trailer's content hash is not recorded (it is 0) and not
+    /// checked; chunk checksums still cover every payload.
+    pub lossy: bool,
 }
 
 impl Header {
@@ -49,11 +54,13 @@ impl Header {
         let mut out = Vec::with_capacity(BASE_HEADER_LEN + 12);
         out.extend_from_slice(&MAGIC);
         out.push(VERSION);
-        let flags = if self.content_size.is_some() {
-            FLAG_CONTENT_SIZE
-        } else {
-            0
-        };
+        let mut flags = 0;
+        if self.content_size.is_some() {
+            flags |= FLAG_CONTENT_SIZE;
+        }
+        if self.lossy {
+            flags |= FLAG_LOSSY;
+        }
         out.push(flags);
         out.push(self.codec);
         out.push(self.chunk_log2);
@@ -111,7 +118,7 @@ impl Header {
         if version != VERSION {
             return Err(Error::UnsupportedVersion(version));
         }
-        if flags & !FLAG_CONTENT_SIZE != 0 {
+        if flags & !(FLAG_CONTENT_SIZE | FLAG_LOSSY) != 0 {
             return Err(Error::CorruptHeader("unknown flags are set"));
         }
         if !(MIN_CHUNK_LOG2..=MAX_CHUNK_LOG2).contains(&chunk_log2) {
@@ -128,6 +135,7 @@ impl Header {
             chunk_log2,
             model,
             content_size,
+            lossy: flags & FLAG_LOSSY != 0,
         })
     }
 }
@@ -335,7 +343,7 @@ mod tests {
 
     #[test]
     fn header_round_trip() {
-        for content_size in [None, Some(0), Some(u64::MAX)] {
+        for (content_size, lossy) in [(None, false), (Some(0), true), (Some(u64::MAX), false)] {
             let header = Header {
                 codec: 2,
                 chunk_log2: 22,
@@ -344,6 +352,7 @@ mod tests {
                     hash: 0xdead_beef_0123_4567,
                 },
                 content_size,
+                lossy,
             };
             let bytes = header.to_bytes();
             assert_eq!(Header::parse(&bytes).unwrap(), (header, bytes.len()));

@@ -1,5 +1,6 @@
 //! Options for compressing and decompressing.
 
+use crate::codec::EncodeParams;
 use crate::format::{MAX_CHUNK_LOG2, MIN_CHUNK_LOG2};
 use crate::Error;
 
@@ -13,11 +14,12 @@ pub const DEFAULT_CHUNK_LOG2: u8 = 22;
 /// let packed = ncodec::compress(b"hello", &opts).unwrap();
 /// assert_eq!(ncodec::decompress(&packed).unwrap(), b"hello");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CompressOptions {
     pub(crate) codec: String,
     pub(crate) threads: usize,
     pub(crate) chunk_log2: u8,
+    pub(crate) params: EncodeParams,
 }
 
 impl Default for CompressOptions {
@@ -26,6 +28,7 @@ impl Default for CompressOptions {
             codec: "cm".to_string(),
             threads: 0,
             chunk_log2: DEFAULT_CHUNK_LOG2,
+            params: EncodeParams::default(),
         }
     }
 }
@@ -55,6 +58,25 @@ impl CompressOptions {
         }
         self.chunk_log2 = log2;
         Ok(self)
+    }
+
+    /// Settings for lossy codecs (quality level, rate cap, effort); lossless codecs
+    /// ignore them.
+    ///
+    /// ```
+    /// let opts = ncodec::CompressOptions::default()
+    ///     .codec("image")
+    ///     .params(ncodec::EncodeParams::default().quality(2));
+    /// assert_eq!(opts.encode_params().quality, Some(2));
+    /// ```
+    pub fn params(mut self, params: EncodeParams) -> Self {
+        self.params = params;
+        self
+    }
+
+    /// The lossy-codec settings.
+    pub fn encode_params(&self) -> &EncodeParams {
+        &self.params
     }
 
     /// The codec name.
@@ -113,6 +135,12 @@ impl LazyPool {
         if self.threads <= 1 || jobs <= 1 {
             return Ok(None);
         }
+        self.started().map(Some)
+    }
+
+    /// The pool, started now if it was not: lossy codecs run their one chunk inside it so
+    /// their own data parallelism uses exactly the requested number of threads.
+    pub(crate) fn started(&mut self) -> Result<&rayon::ThreadPool, Error> {
         if self.pool.is_none() {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(self.threads)
@@ -120,6 +148,8 @@ impl LazyPool {
                 .map_err(|e| Error::Io(std::io::Error::other(e)))?;
             self.pool = Some(pool);
         }
-        Ok(self.pool.as_ref())
+        self.pool
+            .as_ref()
+            .ok_or_else(|| Error::Io(std::io::Error::other("thread pool missing")))
     }
 }

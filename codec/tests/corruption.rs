@@ -88,6 +88,7 @@ fn forged_header(version: u8, codec: u8, model: ModelInfo) -> Vec<u8> {
         chunk_log2: 16,
         model,
         content_size: Some(0),
+        lossy: false,
     }
     .to_bytes();
     bytes[4] = version;

@@ -18,4 +18,4 @@ mod samples;
 pub mod synthetic;
 
 pub use files::read_files;
-pub use samples::{sample, sample_files, samples, Sample, SampleKind};
+pub use samples::{image_samples, sample, sample_files, samples, Sample, SampleKind};

@@ -94,6 +94,33 @@ pub fn sample(name: &str) -> Option<&'static Sample> {
     SAMPLES.iter().find(|s| s.name == name)
 }
 
+/// Embedded photos for the image codec's demo, tests and benchmarks (PNG). They are
+/// kept out of [`samples`], the byte-compression set.
+static IMAGE_SAMPLES: [Sample; 2] = [
+    Sample {
+        name: "coffee.png",
+        kind: SampleKind::Binary,
+        license: "CC0-1.0",
+        bytes: include_bytes!("../samples/coffee.png"),
+    },
+    Sample {
+        name: "chelsea.png",
+        kind: SampleKind::Binary,
+        license: "CC0-1.0",
+        bytes: include_bytes!("../samples/chelsea.png"),
+    },
+];
+
+/// The embedded photos (PNG files; see `datasets/samples/LICENSES.md`).
+///
+/// ```
+/// let photos = ncodec_datasets::image_samples();
+/// assert!(photos.iter().all(|s| s.bytes.starts_with(b"\x89PNG")));
+/// ```
+pub fn image_samples() -> &'static [Sample] {
+    &IMAGE_SAMPLES
+}
+
 /// The embedded samples as owned `(name, bytes)` pairs, the shape
 /// [`read_files`](crate::read_files) returns.
 pub fn sample_files() -> Vec<(String, Vec<u8>)> {

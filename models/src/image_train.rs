@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use burn::module::Module;
+use burn::optim::grad_clipping::GradientClippingConfig;
 use burn::optim::{AdamConfig, GradientsParams};
 use burn::prelude::*;
 use ncodec_datasets::images::{CropRng, ImageSet};
@@ -78,6 +79,13 @@ pub struct ImageTrainOptions {
     pub valid_images: usize,
     /// Checkpoint every this many steps.
     pub checkpoint_every: u64,
+    /// Weights (`best.bpk` of another run) to start from instead of a random init; used
+    /// to fine-tune a trained model for another λ.
+    #[serde(default)]
+    pub init: Option<PathBuf>,
+    /// Clip each step's gradient to this global norm (none when absent).
+    #[serde(default)]
+    pub grad_clip: Option<f32>,
 }
 
 impl ImageTrainOptions {
@@ -95,6 +103,8 @@ impl ImageTrainOptions {
             valid_every: 200,
             valid_images: 24,
             checkpoint_every: 50,
+            init: None,
+            grad_clip: Some(1.0),
         }
     }
 }
@@ -188,7 +198,13 @@ pub fn train_image(
     device.seed(options.seed);
     let train_device = device.clone().autodiff();
     let mut model: ImageAe = cfg.init(&train_device);
-    let mut optim = AdamConfig::new().init();
+    if let Some(init) = &options.init {
+        model = load_weights(model, init)?;
+        log(&format!("starting from the weights in {}", init.display()));
+    }
+    let mut optim = AdamConfig::new()
+        .with_grad_clipping(options.grad_clip.map(GradientClippingConfig::Norm))
+        .init();
     let mut state = ImageTrainState {
         step: 0,
         seconds: 0.0,

@@ -22,6 +22,9 @@ pub enum Direction {
 
 const SUFFIX: &str = ".ncz";
 
+/// The lossy image codec's name.
+const IMAGE_CODEC: &str = "image";
+
 /// Runs compress or decompress over every input; reports each failure and goes on.
 pub fn run(args: &CodingArgs, direction: Direction) -> Result<ExitCode> {
     let files: Vec<PathBuf> = if args.files.is_empty() {
@@ -79,6 +82,32 @@ fn compress_options(args: &CodingArgs, direction: Direction) -> Result<ncodec::C
             bail!("--chunk-size only applies when compressing");
         }
         options = options.chunk_size(size)?;
+    }
+    if args.wants_lossy_image() {
+        if direction == Direction::Decompress {
+            bail!("--quality, --bpp and --effort only apply when compressing");
+        }
+        if codec != IMAGE_CODEC {
+            bail!("--quality, --bpp and --effort are options of the lossy image codec; drop --codec {codec} or use --codec {IMAGE_CODEC}");
+        }
+        let levels = ncodec::codecs::image::level_count();
+        let mut params = ncodec::EncodeParams::default();
+        if let Some(level) = args.quality {
+            if !(1..=levels).contains(&level) {
+                bail!("--quality {level} is out of range: the image codec has levels 1 (smallest) to {levels} (best)");
+            }
+            params = params.quality(level);
+        }
+        if let Some(bpp) = args.bpp {
+            if bpp.is_nan() || bpp <= 0.0 || bpp.is_infinite() {
+                bail!("--bpp takes a positive number of bits per pixel, like 0.5");
+            }
+            params = params.max_bpp(bpp);
+        }
+        if let Some(effort) = args.effort {
+            params = params.effort(effort);
+        }
+        options = options.params(params);
     }
     Ok(options)
 }
@@ -146,9 +175,30 @@ fn code_one(
         None => Sink::stdout(),
     };
     let started = Instant::now();
+    let mut pixels = None;
     let written = match direction {
+        Direction::Compress if options.codec_name() == IMAGE_CODEC => {
+            let mut bytes = Vec::new();
+            reader
+                .read_to_end(&mut bytes)
+                .context("cannot read the image")?;
+            let raw = super::image_file::load(&bytes)?;
+            pixels = Some(u64::from(raw.width) * u64::from(raw.height));
+            let ppm = raw.to_ppm();
+            let size = ppm.len() as u64;
+            compress_stream(&mut ppm.as_slice(), sink.writer(), options, Some(size))?
+        }
         Direction::Compress => compress_stream(&mut reader, sink.writer(), options, size)?,
-        Direction::Decompress => decompress_stream(&mut reader, sink.writer(), args.threads)?,
+        Direction::Decompress => {
+            let decoded = decompress_stream(
+                &mut reader,
+                sink.writer(),
+                args.threads,
+                Some(output.as_deref()),
+            )?;
+            pixels = decoded.pixels;
+            decoded.written
+        }
     };
     let elapsed = started.elapsed();
     progress.finish_and_clear();
@@ -167,13 +217,17 @@ fn code_one(
         }
     }
     if !args.quiet && (committed.is_some() || args.verbose) {
+        let outcome = Outcome {
+            read: reader.count,
+            written,
+            pixels,
+            elapsed,
+        };
         report(
             input,
             committed.as_deref(),
             direction,
-            reader.count,
-            written,
-            elapsed,
+            &outcome,
             args.verbose,
         );
     }
@@ -201,21 +255,68 @@ fn compress_stream(
     Ok(writer.count)
 }
 
-fn decompress_stream(reader: &mut dyn Read, writer: &mut dyn Write, threads: usize) -> Result<u64> {
+/// What a decompression wrote.
+struct Decompressed {
+    /// Bytes written.
+    written: u64,
+    /// Pixels, for images.
+    pixels: Option<u64>,
+}
+
+/// Decodes a frame from `reader` to `writer`. With `image_output`, frames of the lossy
+/// image codec are written as an image file in the format of that name's extension
+/// (PNG for standard output or no extension); without it, as the codec's raw PPM.
+fn decompress_stream(
+    reader: &mut dyn Read,
+    writer: &mut dyn Write,
+    threads: usize,
+    image_output: Option<Option<&Path>>,
+) -> Result<Decompressed> {
     let options = ncodec::DecompressOptions::default().threads(threads);
     let mut decoder = ncodec::Decoder::with_options(reader, &options)?;
-    let n = io::copy(&mut decoder, writer).map_err(|e| match e.kind() {
+    let read_error = |e: io::Error| match e.kind() {
         io::ErrorKind::InvalidData => anyhow::Error::new(ncodec::Error::from_io(e)),
         _ => anyhow::Error::new(e).context("read or write failed"),
-    })?;
-    Ok(n)
+    };
+    if decoder.header().codec == ncodec::codecs::Image::ID {
+        let mut ppm = Vec::new();
+        decoder.read_to_end(&mut ppm).map_err(read_error)?;
+        let raw = ncodec::codecs::image::RawImage::from_ppm(&ppm)?;
+        let pixels = Some(u64::from(raw.width) * u64::from(raw.height));
+        let file = match image_output {
+            Some(name) => super::image_file::encode_for(&raw, name)?,
+            None => ppm,
+        };
+        writer.write_all(&file).context("write failed")?;
+        return Ok(Decompressed {
+            written: file.len() as u64,
+            pixels,
+        });
+    }
+    let n = io::copy(&mut decoder, writer).map_err(read_error)?;
+    Ok(Decompressed {
+        written: n,
+        pixels: None,
+    })
 }
 
 /// Decodes `path` fully (checksums included), writing nothing.
 pub fn verify_file(path: &Path, threads: usize) -> Result<u64> {
     let (reader, _) = open_input(path)?;
     let mut sink = io::sink();
-    decompress_stream(&mut { reader }, &mut sink, threads)
+    decompress_stream(&mut { reader }, &mut sink, threads, None).map(|d| d.written)
+}
+
+/// What coding one input did.
+struct Outcome {
+    /// Bytes read.
+    read: u64,
+    /// Bytes written.
+    written: u64,
+    /// Pixels, for images.
+    pixels: Option<u64>,
+    /// Time spent.
+    elapsed: std::time::Duration,
 }
 
 /// One summary line: `IN: a -> b bytes (…) -> OUT`.
@@ -223,11 +324,15 @@ fn report(
     input: &Path,
     output: Option<&Path>,
     direction: Direction,
-    read: u64,
-    written: u64,
-    elapsed: std::time::Duration,
+    outcome: &Outcome,
     verbose: bool,
 ) {
+    let Outcome {
+        read,
+        written,
+        pixels,
+        elapsed,
+    } = *outcome;
     let (raw, packed) = match direction {
         Direction::Compress => (read, written),
         Direction::Decompress => (written, read),
@@ -243,8 +348,15 @@ fn report(
         8.0 * packed as f64 / raw as f64
     };
     let target = output.map_or("(stdout)".to_string(), |p| p.display().to_string());
+    let rate = match pixels {
+        Some(pixels) => format!(
+            "{:.3} bits/pixel",
+            8.0 * packed as f64 / pixels.max(1) as f64
+        ),
+        None => format!("{percent:.2}%, {bpb:.3} bits/byte"),
+    };
     let mut line = format!(
-        "{}: {read} -> {written} bytes ({percent:.2}%, {bpb:.3} bits/byte) -> {target}",
+        "{}: {read} -> {written} bytes ({rate}) -> {target}",
         display_name(input)
     );
     if verbose {

@@ -84,7 +84,8 @@ fn describe(file: &str, info: &FrameInfo) -> Value {
         "compressed_bytes": compressed,
         "ratio": ratio,
         "bits_per_byte": bpb,
-        "content_xxh3": format!("{:016x}", info.trailer.content_hash),
+        "lossy": info.header.lossy,
+        "content_xxh3": (!info.header.lossy).then(|| format!("{:016x}", info.trailer.content_hash)),
     })
 }
 
@@ -118,17 +119,25 @@ fn print_text(report: &Value) {
     if let (Some(ratio), Some(bpb)) = (get("ratio").as_f64(), get("bits_per_byte").as_f64()) {
         println!("  ratio:       {ratio:.3} ({bpb:.3} bits/byte)");
     }
-    println!(
-        "  checksum:    xxh3 {}",
-        get("content_xxh3").as_str().unwrap_or("")
-    );
+    match get("content_xxh3").as_str() {
+        Some(hash) => println!("  checksum:    xxh3 {hash}"),
+        None => println!("  checksum:    chunk checksums only (lossy: the decoded content differs from the original)"),
+    }
 }
 
 fn print_codecs(json: bool) {
     let codecs: Vec<Value> = default_registry()
         .codecs()
         .map(|c| {
-            json!({ "id": c.id(), "name": c.name(), "modality": c.modality().name(), "description": c.description() })
+            let mut description = c.description().to_string();
+            if c.id() == ncodec::codecs::Image::ID {
+                description.push_str(&format!(
+                    "; --quality 1 to {}",
+                    ncodec::codecs::image::level_count()
+                ));
+            }
+            json!({ "id": c.id(), "name": c.name(), "modality": c.modality().name(),
+                    "lossy": c.lossy(), "description": description })
         })
         .collect();
     if json {

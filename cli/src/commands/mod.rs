@@ -3,6 +3,7 @@
 pub mod code;
 pub mod demo;
 pub mod eval;
+pub mod image_file;
 pub mod info;
 pub mod test;
 pub mod train;

@@ -69,6 +69,8 @@ pub fn run(command: &TrainCommand) -> Result<ExitCode> {
             options.batch = args.batch;
             options.lr = args.lr;
             options.seed = args.seed;
+            options.init = args.init.clone();
+            options.grad_clip = (args.grad_clip > 0.0).then_some(args.grad_clip);
             let command_line = std::env::args().collect::<Vec<_>>().join(" ");
             let summary = ncodec_models::image_train::train_image(
                 &options,

@@ -1,9 +1,11 @@
 //! The built-in codecs.
 
 pub mod cm;
+pub mod image;
 pub mod lm;
 pub mod store;
 
 pub use cm::Cm;
+pub use image::Image;
 pub use lm::{Lm, LmToken};
 pub use store::Store;

@@ -4,9 +4,9 @@ use std::io::{self, Write};
 
 use xxhash_rust::xxh3::Xxh3;
 
-use crate::codec::Codec;
+use crate::codec::{Codec, EncodeParams};
 use crate::codecs::Store;
-use crate::format::{ChunkHeader, Header, Trailer};
+use crate::format::{ChunkHeader, Header, Trailer, MAX_CHUNK_LOG2};
 use crate::options::{CompressOptions, LazyPool};
 use crate::registry::default_registry;
 use crate::Error;
@@ -36,6 +36,7 @@ pub struct Encoder<W: Write> {
     pending: Vec<u8>,
     batch_bytes: usize,
     pool: LazyPool,
+    params: EncodeParams,
     hasher: Xxh3,
     total: u64,
 }
@@ -62,11 +63,32 @@ impl<W: Write> Encoder<W> {
             .by_name(&options.codec)
             .ok_or_else(|| Error::UnknownCodecName(options.codec.clone()))?;
         let pool = LazyPool::new(options.threads);
+        let mut chunk_log2 = options.chunk_log2;
+        if codec.lossy() {
+            // A lossy codec sees its whole input (an image, a recording) as one chunk.
+            let size = size.ok_or_else(|| {
+                Error::InvalidOption(format!(
+                    "codec {} needs the whole input up front: use ncodec::compress or \
+                     Encoder::with_content_size",
+                    codec.name()
+                ))
+            })?;
+            let needed = size.max(1).next_power_of_two().trailing_zeros() as u8;
+            if needed > MAX_CHUNK_LOG2 {
+                return Err(Error::InvalidOption(format!(
+                    "codec {} codes at most {} MiB of raw content; this input has {size} bytes",
+                    codec.name(),
+                    1u64 << (MAX_CHUNK_LOG2 - 20)
+                )));
+            }
+            chunk_log2 = chunk_log2.max(needed);
+        }
         let header = Header {
             codec: codec.id(),
-            chunk_log2: options.chunk_log2,
+            chunk_log2,
             model: codec.model(),
             content_size: size,
+            lossy: codec.lossy(),
         };
         Ok(Self {
             writer,
@@ -76,6 +98,7 @@ impl<W: Write> Encoder<W> {
             pending: Vec::new(),
             batch_bytes: header.chunk_size() * pool.threads(),
             pool,
+            params: options.params,
             hasher: Xxh3::new(),
             total: 0,
         })
@@ -98,9 +121,20 @@ impl<W: Write> Encoder<W> {
         }
         let chunks: Vec<&[u8]> = self.pending[..usable].chunks(chunk_size).collect();
         let codec = self.codec;
-        let coded = super::map_ordered(self.pool.for_jobs(chunks.len())?, &chunks, |chunk| {
-            encode_chunk(codec, chunk)
-        });
+        let params = self.params;
+        let coded = if codec.lossy() {
+            let pool = self.pool.started()?;
+            pool.install(|| {
+                chunks
+                    .iter()
+                    .map(|chunk| encode_chunk(codec, &params, chunk))
+                    .collect()
+            })
+        } else {
+            super::map_ordered(self.pool.for_jobs(chunks.len())?, &chunks, |chunk| {
+                encode_chunk(codec, &params, chunk)
+            })
+        };
         for framed in coded {
             self.writer.write_all(&framed?)?;
         }
@@ -122,7 +156,12 @@ impl<W: Write> Encoder<W> {
         let mut tail = Vec::new();
         Trailer {
             content_size: self.total,
-            content_hash: self.hasher.digest(),
+            // A lossy frame decodes to other bytes than these: no hash to record.
+            content_hash: if self.header.lossy {
+                0
+            } else {
+                self.hasher.digest()
+            },
         }
         .write(&mut tail);
         self.writer.write_all(&tail)?;
@@ -158,11 +197,11 @@ impl<W: Write> Write for Encoder<W> {
 }
 
 /// Codes one chunk with `codec`, falling back to `store` when that is not smaller.
-fn encode_chunk(codec: &dyn Codec, chunk: &[u8]) -> Result<Vec<u8>, Error> {
+fn encode_chunk(codec: &dyn Codec, params: &EncodeParams, chunk: &[u8]) -> Result<Vec<u8>, Error> {
     let mut payload = Vec::new();
     let mut codec_id = codec.id();
     if codec_id != Store::ID {
-        codec.encode_chunk(chunk, &mut payload)?;
+        codec.encode_chunk_with(chunk, params, &mut payload)?;
     }
     if codec_id == Store::ID || payload.len() >= chunk.len() {
         codec_id = Store::ID;

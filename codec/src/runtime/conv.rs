@@ -5,6 +5,8 @@
 //! decoder must reproduce, so float is allowed here (the latents' probabilities come
 //! from integer tables). Tensors are planar `[channels][height][width]`, row-major.
 
+use rayon::prelude::*;
+
 /// A `channels × height × width` float image.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Planes {
@@ -61,40 +63,118 @@ impl Conv2d {
         (len + 2 * self.padding).saturating_sub(self.kernel) / self.stride + 1
     }
 
-    /// Applies the convolution.
+    /// Applies the convolution: im2col over bands of output rows, one matrix product per
+    /// band, bands in parallel on the current rayon pool (the result does not depend on
+    /// the number of threads: bands and their arithmetic are fixed).
     pub fn forward(&self, x: &Planes) -> Planes {
         let (oh, ow) = (self.output_len(x.height), self.output_len(x.width));
-        let mut out = Planes::zeros(self.outputs, oh, ow);
-        let k = self.kernel;
+        let (k, inputs) = (self.kernel, self.inputs.min(x.channels));
+        let depth = inputs * k * k;
+        let band_rows = rows_per_band(ow);
+        let bands: Vec<(usize, usize)> = (0..oh)
+            .step_by(band_rows)
+            .map(|r0| (r0, (r0 + band_rows).min(oh)))
+            .collect();
         let (s, p) = (self.stride as isize, self.padding as isize);
-        for o in 0..self.outputs {
-            let dst = &mut out.data[o * oh * ow..(o + 1) * oh * ow];
-            dst.fill(self.bias.get(o).copied().unwrap_or(0.0));
-            for i in 0..self.inputs.min(x.channels) {
-                let src = x.plane(i);
-                let w = &self.weights[(o * self.inputs + i) * k * k..][..k * k];
-                for ky in 0..k {
-                    for kx in 0..k {
-                        let wv = w[ky * k + kx];
-                        for y in 0..oh {
-                            let sy = y as isize * s + ky as isize - p;
-                            if sy < 0 || sy >= x.height as isize {
-                                continue;
-                            }
-                            let row = &src[sy as usize * x.width..][..x.width];
-                            let drow = &mut dst[y * ow..][..ow];
-                            for (xo, d) in drow.iter_mut().enumerate() {
-                                let sx = xo as isize * s + kx as isize - p;
-                                if sx >= 0 && sx < x.width as isize {
-                                    *d += wv * row[sx as usize];
+        let results: Vec<Vec<f32>> = bands
+            .par_iter()
+            .map(|&(r0, r1)| {
+                let n = (r1 - r0) * ow;
+                // col[(i, ky, kx)][position]
+                let mut col = vec![0.0f32; depth * n];
+                for i in 0..inputs {
+                    let src = x.plane(i);
+                    for ky in 0..k {
+                        for kx in 0..k {
+                            let row_out = &mut col[((i * k + ky) * k + kx) * n..][..n];
+                            for y in r0..r1 {
+                                let sy = y as isize * s + ky as isize - p;
+                                if sy < 0 || sy >= x.height as isize {
+                                    continue;
+                                }
+                                let src_row = &src[sy as usize * x.width..][..x.width];
+                                let dst = &mut row_out[(y - r0) * ow..][..ow];
+                                for (xo, d) in dst.iter_mut().enumerate() {
+                                    let sx = xo as isize * s + kx as isize - p;
+                                    if sx >= 0 && sx < x.width as isize {
+                                        *d = src_row[sx as usize];
+                                    }
                                 }
                             }
                         }
                     }
                 }
+                let mut out = vec![0.0f32; self.outputs * n];
+                for (o, chunk) in out.chunks_mut(n.max(1)).enumerate() {
+                    chunk.fill(self.bias.get(o).copied().unwrap_or(0.0));
+                }
+                // out[O × n] += W[O × depth] · col[depth × n]; W rows are `inputs·k·k`
+                // long with the first `depth` used.
+                gemm(
+                    self.outputs,
+                    depth,
+                    n,
+                    (&self.weights, self.inputs * k * k, 1),
+                    (&col, n, 1),
+                    &mut out,
+                );
+                out
+            })
+            .collect();
+        let mut out = Planes::zeros(self.outputs, oh, ow);
+        for (&(r0, r1), band) in bands.iter().zip(&results) {
+            let n = (r1 - r0) * ow;
+            for o in 0..self.outputs {
+                out.data[(o * oh + r0) * ow..][..n].copy_from_slice(&band[o * n..][..n]);
             }
         }
         out
+    }
+}
+
+/// Output rows per band: about 4096 positions, at least one row.
+fn rows_per_band(width: usize) -> usize {
+    (4096 / width.max(1)).max(1)
+}
+
+/// `c[m × n] += a[m × k] · b[k × n]` with `(slice, row stride, column stride)` operands,
+/// `c` row-major.
+fn gemm(
+    m: usize,
+    k: usize,
+    n: usize,
+    a: (&[f32], usize, usize),
+    b: (&[f32], usize, usize),
+    c: &mut [f32],
+) {
+    if m == 0 || k == 0 || n == 0 {
+        return;
+    }
+    let a_end = (m - 1) * a.1 + (k - 1) * a.2;
+    let b_end = (k - 1) * b.1 + (n - 1) * b.2;
+    assert!(
+        a_end < a.0.len() && b_end < b.0.len() && c.len() >= m * n,
+        "gemm bounds"
+    );
+    // SAFETY: the asserts above keep every index the strides reach inside the slices,
+    // and `c` is exclusively borrowed.
+    unsafe {
+        matrixmultiply::sgemm(
+            m,
+            k,
+            n,
+            1.0,
+            a.0.as_ptr(),
+            a.1 as isize,
+            a.2 as isize,
+            b.0.as_ptr(),
+            b.1 as isize,
+            b.2 as isize,
+            1.0,
+            c.as_mut_ptr(),
+            n as isize,
+            1,
+        );
     }
 }
 
@@ -127,39 +207,70 @@ impl ConvTranspose2d {
             .saturating_sub(2 * self.padding)
     }
 
-    /// Applies the transposed convolution.
+    /// Applies the transposed convolution: for bands of input rows (in parallel), one
+    /// matrix product gives every input position's contribution to each output channel
+    /// and kernel tap; the contributions are then added into the output band by band, in
+    /// a fixed order (so the result does not depend on the number of threads).
     pub fn forward(&self, x: &Planes) -> Planes {
         let (oh, ow) = (self.output_len(x.height), self.output_len(x.width));
+        let (k, inputs) = (self.kernel, self.inputs.min(x.channels));
+        let taps = self.outputs * k * k;
+        let band_rows = rows_per_band(x.width);
+        let bands: Vec<(usize, usize)> = (0..x.height)
+            .step_by(band_rows)
+            .map(|r0| (r0, (r0 + band_rows).min(x.height)))
+            .collect();
+        let plane = x.height * x.width;
+        let contributions: Vec<Vec<f32>> = bands
+            .par_iter()
+            .map(|&(r0, r1)| {
+                let n = (r1 - r0) * x.width;
+                let mut cols = vec![0.0f32; taps * n];
+                // cols[(o, ky, kx) × n] = Wᵀ[(o, ky, kx) × in] · x[in × band]
+                gemm(
+                    taps,
+                    inputs,
+                    n,
+                    (&self.weights, 1, taps),
+                    (&x.data[r0 * x.width..], plane, 1),
+                    &mut cols,
+                );
+                cols
+            })
+            .collect();
         let mut out = Planes::zeros(self.outputs, oh, ow);
-        let k = self.kernel;
-        let (s, p) = (self.stride as isize, self.padding as isize);
         for o in 0..self.outputs {
-            let dst = &mut out.data[o * oh * ow..(o + 1) * oh * ow];
-            dst.fill(self.bias.get(o).copied().unwrap_or(0.0));
-            for i in 0..self.inputs.min(x.channels) {
-                let src = x.plane(i);
-                let w = &self.weights[(i * self.outputs + o) * k * k..][..k * k];
-                for ky in 0..k {
-                    for kx in 0..k {
-                        let wv = w[ky * k + kx];
-                        for y in 0..x.height {
-                            let dy = y as isize * s + ky as isize - p;
-                            if dy < 0 || dy >= oh as isize {
-                                continue;
-                            }
-                            let row = &src[y * x.width..][..x.width];
-                            let drow = &mut dst[dy as usize * ow..][..ow];
-                            for (xi, &v) in row.iter().enumerate() {
-                                let dx = xi as isize * s + kx as isize - p;
-                                if dx >= 0 && dx < ow as isize {
-                                    drow[dx as usize] += wv * v;
+            out.data[o * oh * ow..(o + 1) * oh * ow].fill(self.bias.get(o).copied().unwrap_or(0.0));
+        }
+        let (s, p) = (self.stride as isize, self.padding as isize);
+        // Output channels are independent: scatter them in parallel.
+        out.data
+            .par_chunks_mut((oh * ow).max(1))
+            .enumerate()
+            .for_each(|(o, dst)| {
+                for (&(r0, r1), cols) in bands.iter().zip(&contributions) {
+                    let n = (r1 - r0) * x.width;
+                    for ky in 0..k {
+                        for kx in 0..k {
+                            let col = &cols[((o * k + ky) * k + kx) * n..][..n];
+                            for y in r0..r1 {
+                                let dy = y as isize * s + ky as isize - p;
+                                if dy < 0 || dy >= oh as isize {
+                                    continue;
+                                }
+                                let src = &col[(y - r0) * x.width..][..x.width];
+                                let drow = &mut dst[dy as usize * ow..][..ow];
+                                for (xi, &v) in src.iter().enumerate() {
+                                    let dx = xi as isize * s + kx as isize - p;
+                                    if dx >= 0 && dx < ow as isize {
+                                        drow[dx as usize] += v;
+                                    }
                                 }
                             }
                         }
                     }
                 }
-            }
-        }
+            });
         out
     }
 }
@@ -178,29 +289,48 @@ pub struct GdnLite {
 }
 
 impl GdnLite {
-    /// Applies the normalization in place.
+    /// Applies the normalization in place (bands of positions in parallel).
     pub fn forward(&self, x: &mut Planes) {
         let c = x.channels;
         let n = x.height * x.width;
-        let mut norm = vec![0.0f32; c * n];
-        for o in 0..c {
-            let dst = &mut norm[o * n..(o + 1) * n];
-            dst.fill(self.beta.get(o).copied().unwrap_or(1.0));
-            for i in 0..c {
-                let g = self.gamma.get(o * c + i).copied().unwrap_or(0.0);
-                if g == 0.0 {
-                    continue;
-                }
-                for (d, &v) in dst.iter_mut().zip(&x.data[i * n..(i + 1) * n]) {
-                    *d += g * v.abs();
-                }
-            }
+        if c == 0 || n == 0 || self.gamma.len() < c * c {
+            return;
         }
-        for (v, &d) in x.data.iter_mut().zip(&norm) {
-            if self.inverse {
-                *v *= d;
-            } else {
-                *v /= d;
+        let band = 4096usize;
+        let starts: Vec<usize> = (0..n).step_by(band).collect();
+        let data = &x.data;
+        let norms: Vec<Vec<f32>> = starts
+            .par_iter()
+            .map(|&p0| {
+                let len = band.min(n - p0);
+                let mut abs = vec![0.0f32; c * len];
+                for i in 0..c {
+                    for (a, &v) in abs[i * len..][..len]
+                        .iter_mut()
+                        .zip(&data[i * n + p0..][..len])
+                    {
+                        *a = v.abs();
+                    }
+                }
+                let mut norm = vec![0.0f32; c * len];
+                for o in 0..c {
+                    norm[o * len..][..len].fill(self.beta.get(o).copied().unwrap_or(1.0));
+                }
+                gemm(c, c, len, (&self.gamma, c, 1), (&abs, len, 1), &mut norm);
+                norm
+            })
+            .collect();
+        for (&p0, norm) in starts.iter().zip(&norms) {
+            let len = band.min(n - p0);
+            for o in 0..c {
+                let values = &mut x.data[o * n + p0..][..len];
+                for (v, &d) in values.iter_mut().zip(&norm[o * len..][..len]) {
+                    if self.inverse {
+                        *v *= d;
+                    } else {
+                        *v /= d;
+                    }
+                }
             }
         }
     }
@@ -353,5 +483,71 @@ mod tests {
         gdn.forward(&mut x);
         assert!((x.data[0] - 1.0 / 1.5).abs() < 1e-6);
         assert!((x.data[3] - 4.0 / 3.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn gdn_matches_its_formula_with_full_gamma() {
+        let c = 3;
+        let gdn = GdnLite {
+            gamma: ramp(c * c, 5).iter().map(|v| v.abs()).collect(),
+            beta: vec![1.0, 0.5, 2.0],
+            inverse: false,
+        };
+        let x = Planes {
+            channels: c,
+            height: 70,
+            width: 90,
+            data: ramp(c * 70 * 90, 7),
+        };
+        let mut fast = x.clone();
+        gdn.forward(&mut fast);
+        let n = 70 * 90;
+        for o in 0..c {
+            for p in [0, 1, 4095, 4096, n - 1] {
+                let norm: f32 = gdn.beta[o]
+                    + (0..c)
+                        .map(|i| gdn.gamma[o * c + i] * x.data[i * n + p].abs())
+                        .sum::<f32>();
+                let want = x.data[o * n + p] / norm;
+                assert!((fast.data[o * n + p] - want).abs() < 1e-5);
+            }
+        }
+    }
+
+    #[test]
+    fn results_do_not_depend_on_the_thread_count() {
+        let conv = Conv2d {
+            inputs: 3,
+            outputs: 4,
+            kernel: 5,
+            stride: 2,
+            padding: 2,
+            weights: ramp(4 * 3 * 25, 7),
+            bias: vec![0.1; 4],
+        };
+        let deconv = ConvTranspose2d {
+            inputs: 4,
+            outputs: 3,
+            kernel: 5,
+            stride: 2,
+            padding: 2,
+            output_padding: 1,
+            weights: ramp(4 * 3 * 25, 3),
+            bias: vec![-0.1; 3],
+        };
+        let x = Planes {
+            channels: 3,
+            height: 160,
+            width: 130,
+            data: ramp(3 * 160 * 130, 5),
+        };
+        let run = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| deconv.forward(&conv.forward(&x)))
+        };
+        assert_eq!(run(1), run(3));
     }
 }

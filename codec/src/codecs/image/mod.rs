@@ -1,0 +1,428 @@
+//! `image`: the learned lossy image codec.
+//!
+//! A photo is padded to a multiple of 16 pixels (edges repeated), turned into latents
+//! by the float analysis transform of a trained autoencoder
+//! ([`ImageAe`](crate::runtime::image_ae::ImageAe)), rounded to integers and range-coded
+//! with the model's **integer** per-channel frequency tables, so every decoder parses the
+//! same latents. The float synthesis transform turns them back into pixels; it only
+//! decides pixel values, never the parse.
+//!
+//! Quality levels are separately trained models (one per rate–distortion trade-off),
+//! shipped in `models/weights/image-q*.nciw`; level 1 is the smallest file.
+//!
+//! The codec's input and output is a canonical binary PPM/PGM ([`RawImage`]): the `.ncz`
+//! frame records that content's length, and decoding gives an image of the same size.
+//!
+//! ```
+//! use ncodec::codecs::image::RawImage;
+//! use ncodec::{CompressOptions, EncodeParams};
+//!
+//! let pixels = (0..48 * 32 * 3).map(|i| (i % 251) as u8).collect();
+//! let photo = RawImage::new(48, 32, 3, pixels)?;
+//! let options = CompressOptions::default()
+//!     .codec("image")
+//!     .params(EncodeParams::default().quality(1));
+//! let packed = ncodec::compress(&photo.to_ppm(), &options)?;
+//! let back = RawImage::from_ppm(&ncodec::decompress(&packed)?)?;
+//! assert_eq!((back.width, back.height, back.channels), (48, 32, 3));
+//! # Ok::<(), ncodec::Error>(())
+//! ```
+
+mod ppm;
+mod transform;
+
+pub use ppm::{RawImage, MAX_SIDE};
+
+use std::sync::OnceLock;
+
+use crate::codec::{Codec, CodecId, EncodeParams, Modality, ModelInfo};
+use crate::entropy::{RangeDecoder, RangeEncoder};
+use crate::format::{read_varint, write_varint, SliceReader};
+use crate::runtime::image_ae::ImageAe;
+use crate::Error;
+
+/// The shipped models, one per quality level, lowest rate first.
+static LEVEL_WEIGHTS: [&[u8]; 1] = [include_bytes!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../models/weights/image-q3.nciw"
+))];
+
+/// The level used when none is asked for.
+const DEFAULT_LEVEL: u8 = 1;
+
+/// Model id of the image autoencoder bundle in `.ncz` headers.
+pub const MODEL_ID: u16 = 3;
+
+/// Revision of the payload layout and of how latents are coded; it enters the model hash.
+const REVISION: &[u8] = b"ncodec-image-1";
+
+/// Payload layout version (first payload byte).
+const PAYLOAD_VERSION: u8 = 1;
+
+/// Bytes a frame adds around the payload (header, chunk header, trailer), an upper
+/// bound used when a rate cap is given.
+const FRAME_OVERHEAD_BYTES: usize = 64;
+
+/// Number of quality levels (1 ..= this).
+///
+/// ```
+/// assert!(ncodec::codecs::image::level_count() >= 1);
+/// ```
+pub fn level_count() -> u8 {
+    LEVEL_WEIGHTS.len() as u8
+}
+
+/// The shipped models, parsed once.
+fn shipped_levels() -> Result<&'static [ImageAe], Error> {
+    static MODELS: OnceLock<Result<Vec<ImageAe>, String>> = OnceLock::new();
+    MODELS
+        .get_or_init(|| {
+            LEVEL_WEIGHTS
+                .iter()
+                .map(|bytes| ImageAe::from_bytes(bytes).map_err(|e| e.to_string()))
+                .collect()
+        })
+        .as_deref()
+        .map_err(|e| Error::InvalidOption(format!("the shipped image models are unusable: {e}")))
+}
+
+/// XXH3-64 over every level's weights hash and [`REVISION`].
+fn bundle_hash(levels: &[ImageAe]) -> u64 {
+    let mut bytes: Vec<u8> = levels.iter().flat_map(|m| m.hash().to_le_bytes()).collect();
+    bytes.extend_from_slice(REVISION);
+    xxhash_rust::xxh3::xxh3_64(&bytes)
+}
+
+/// The learned lossy image codec (see the [module docs](self)).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Image;
+
+impl Image {
+    /// The identifier of `image` in `.ncz` files.
+    pub const ID: CodecId = 5;
+}
+
+/// The fields in front of the range-coded latents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct PayloadHeader {
+    level: u8,
+    channels: u8,
+    width: u32,
+    height: u32,
+}
+
+impl PayloadHeader {
+    fn write(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&[PAYLOAD_VERSION, self.level, self.channels]);
+        write_varint(u64::from(self.width), out);
+        write_varint(u64::from(self.height), out);
+    }
+
+    /// Parses the header; returns it and the offset of the coded latents.
+    fn read(payload: &[u8]) -> Result<(Self, usize), Error> {
+        let corrupt = |reason: &str| Error::CorruptChunk {
+            index: 0,
+            reason: reason.to_string(),
+        };
+        let [version, level, channels, ..] = *payload else {
+            return Err(corrupt("image payload is too short"));
+        };
+        if version != PAYLOAD_VERSION {
+            return Err(corrupt("unknown image payload version"));
+        }
+        if level == 0 || level > level_count() {
+            return Err(corrupt("image quality level out of range"));
+        }
+        if channels != 1 && channels != 3 {
+            return Err(corrupt("image channel count must be 1 or 3"));
+        }
+        let mut reader = SliceReader::new(&payload[3..]);
+        let mut sink = Vec::new();
+        let width = read_varint(&mut reader, &mut sink, "image size")?;
+        let height = read_varint(&mut reader, &mut sink, "image size")?;
+        let side = 1..=u64::from(MAX_SIDE);
+        if !side.contains(&width) || !side.contains(&height) {
+            return Err(corrupt("image size out of range"));
+        }
+        Ok((
+            Self {
+                level,
+                channels,
+                width: width as u32,
+                height: height as u32,
+            },
+            3 + reader.position(),
+        ))
+    }
+
+    /// Length of the decoded PPM.
+    fn content_len(&self) -> usize {
+        RawImage::header(self.width, self.height, self.channels).len()
+            + self.width as usize * self.height as usize * usize::from(self.channels)
+    }
+}
+
+/// Refuses images beyond [`transform::MAX_PIXELS`].
+fn check_pixels(width: u32, height: u32) -> Result<(), Error> {
+    let pixels = u64::from(width) * u64::from(height);
+    if pixels > transform::MAX_PIXELS {
+        return Err(Error::InvalidOption(format!(
+            "a {width}x{height} image has more than {} megapixels, the most the image codec \
+             takes; scale it down first",
+            transform::MAX_PIXELS >> 20
+        )));
+    }
+    Ok(())
+}
+
+/// Codes `image` at `level` (1-based): payload header + range-coded latents.
+fn encode_at(models: &[ImageAe], image: &RawImage, level: u8) -> Result<Vec<u8>, Error> {
+    let model = &models[usize::from(level) - 1];
+    let x = transform::to_planes(image);
+    let y = model.analyse(&x);
+    let latents = model.quantize(&y);
+    let mut out = Vec::new();
+    PayloadHeader {
+        level,
+        channels: image.channels,
+        width: image.width,
+        height: image.height,
+    }
+    .write(&mut out);
+    let range = model.shape().range as i32;
+    let per_channel = y.height * y.width;
+    let mut coder = RangeEncoder::new();
+    for (c, values) in latents.chunks(per_channel.max(1)).enumerate() {
+        let table = model
+            .prior(c)
+            .ok_or_else(|| Error::InvalidOption("image model has too few priors".into()))?;
+        for &v in values {
+            coder.encode((v + range) as usize, table)?;
+        }
+    }
+    out.extend_from_slice(&coder.finish());
+    Ok(out)
+}
+
+impl Codec for Image {
+    fn id(&self) -> CodecId {
+        Self::ID
+    }
+    fn name(&self) -> &'static str {
+        "image"
+    }
+    fn description(&self) -> &'static str {
+        "learned lossy image codec (autoencoder, integer entropy model); PPM/PGM in and out"
+    }
+    fn modality(&self) -> Modality {
+        Modality::Image
+    }
+    fn model(&self) -> ModelInfo {
+        ModelInfo {
+            id: MODEL_ID,
+            hash: shipped_levels().map_or(0, bundle_hash),
+        }
+    }
+    fn lossy(&self) -> bool {
+        true
+    }
+    fn encode_chunk(&self, input: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
+        self.encode_chunk_with(input, &EncodeParams::default(), out)
+    }
+    fn encode_chunk_with(
+        &self,
+        input: &[u8],
+        params: &EncodeParams,
+        out: &mut Vec<u8>,
+    ) -> Result<(), Error> {
+        let models = shipped_levels()?;
+        let image = RawImage::from_ppm(input)?;
+        check_pixels(image.width, image.height)?;
+        let count = level_count();
+        if let Some(level) = params.quality {
+            if level == 0 || level > count {
+                return Err(Error::InvalidOption(format!(
+                    "image quality level {level} is out of range (1 to {count})"
+                )));
+            }
+        }
+        if let Some(effort) = params.effort {
+            if !(1..=3).contains(&effort) {
+                return Err(Error::InvalidOption(format!(
+                    "effort {effort} is out of range (1 to 3)"
+                )));
+            }
+        }
+        let payload = match params.max_bpp {
+            None => encode_at(models, &image, params.quality.unwrap_or(DEFAULT_LEVEL))?,
+            Some(bpp) => {
+                if bpp.is_nan() || bpp <= 0.0 {
+                    return Err(Error::InvalidOption(format!(
+                        "the rate cap must be a positive number of bits per pixel, not {bpp}"
+                    )));
+                }
+                let pixels = f64::from(image.width) * f64::from(image.height);
+                let budget = bpp * pixels / 8.0;
+                let fits = |p: &Vec<u8>| ((p.len() + FRAME_OVERHEAD_BYTES) as f64) <= budget;
+                // Highest level that fits, at most --quality; level 1 when none does.
+                let top = params.quality.unwrap_or(count);
+                let (mut lo, mut hi) = (1u8, top);
+                let mut best = encode_at(models, &image, 1)?;
+                if fits(&best) {
+                    while lo < hi {
+                        let mid = lo + (hi - lo).div_ceil(2);
+                        let candidate = encode_at(models, &image, mid)?;
+                        if fits(&candidate) {
+                            lo = mid;
+                            best = candidate;
+                        } else {
+                            hi = mid - 1;
+                        }
+                    }
+                }
+                best
+            }
+        };
+        out.extend_from_slice(&payload);
+        Ok(())
+    }
+    fn decode_chunk(&self, payload: &[u8], raw_len: usize, out: &mut Vec<u8>) -> Result<(), Error> {
+        let models = shipped_levels()?;
+        let (header, offset) = PayloadHeader::read(payload)?;
+        if header.content_len() != raw_len {
+            return Err(Error::CorruptChunk {
+                index: 0,
+                reason: "the image size does not match the recorded length".into(),
+            });
+        }
+        check_pixels(header.width, header.height).map_err(|_| Error::CorruptChunk {
+            index: 0,
+            reason: "image size out of range".into(),
+        })?;
+        let model = &models[usize::from(header.level) - 1];
+        let (lh, lw) = transform::latent_size(header.width, header.height);
+        let latent = model.shape().latent;
+        let range = model.shape().range as i32;
+        let mut decoder = RangeDecoder::new(&payload[offset..])?;
+        let mut latents = Vec::with_capacity(latent * lh * lw);
+        for c in 0..latent {
+            let table = model
+                .prior(c)
+                .ok_or_else(|| Error::InvalidOption("image model has too few priors".into()))?;
+            for _ in 0..lh * lw {
+                latents.push(decoder.decode(table)? as i32 - range);
+            }
+        }
+        let x_hat = model.synthesise(&latents, lh, lw);
+        let image = transform::from_planes(&x_hat, header.width, header.height, header.channels);
+        out.extend_from_slice(&image.to_ppm());
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{compress, decompress_with, CompressOptions, DecompressOptions, Error};
+
+    fn photo(width: u32, height: u32, channels: u8) -> RawImage {
+        let mut pixels = Vec::new();
+        for y in 0..height {
+            for x in 0..width {
+                for c in 0..u32::from(channels) {
+                    let v = 128.0
+                        + 90.0 * ((x as f32 / 9.0 + c as f32).sin() * (y as f32 / 13.0).cos());
+                    pixels.push(v as u8);
+                }
+            }
+        }
+        RawImage::new(width, height, channels, pixels).unwrap()
+    }
+
+    fn psnr(a: &RawImage, b: &RawImage) -> f64 {
+        let se: f64 = a
+            .pixels
+            .iter()
+            .zip(&b.pixels)
+            .map(|(&x, &y)| (f64::from(x) - f64::from(y)).powi(2))
+            .sum();
+        10.0 * (255.0f64.powi(2) / (se / a.pixels.len() as f64)).log10()
+    }
+
+    #[test]
+    fn odd_sizes_and_gray_round_trip_to_the_same_shape() {
+        for (w, h, c) in [(1, 1, 3), (17, 5, 3), (40, 33, 1), (64, 48, 3)] {
+            let img = photo(w, h, c);
+            let opts = CompressOptions::default().codec("image");
+            let packed = compress(&img.to_ppm(), &opts).unwrap();
+            let back = RawImage::from_ppm(
+                &decompress_with(&packed, &DecompressOptions::default().threads(1)).unwrap(),
+            )
+            .unwrap();
+            assert_eq!((back.width, back.height, back.channels), (w, h, c));
+            if w >= 32 {
+                assert!(psnr(&img, &back) > 18.0, "{w}x{h}: {}", psnr(&img, &back));
+            }
+        }
+    }
+
+    #[test]
+    fn two_threads_and_one_decode_the_same_pixels() {
+        let img = photo(96, 64, 3);
+        let opts = CompressOptions::default().codec("image").threads(2);
+        let packed = compress(&img.to_ppm(), &opts).unwrap();
+        let packed_1 = compress(&img.to_ppm(), &opts.clone().threads(1)).unwrap();
+        assert_eq!(packed, packed_1);
+        let a = decompress_with(&packed, &DecompressOptions::default().threads(1)).unwrap();
+        let b = decompress_with(&packed, &DecompressOptions::default().threads(2)).unwrap();
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn bad_inputs_and_damaged_payloads_are_errors() {
+        let opts = CompressOptions::default().codec("image");
+        assert!(compress(b"not an image", &opts).is_err());
+        let img = photo(32, 32, 3);
+        let bad_level = opts.clone().params(EncodeParams::default().quality(0));
+        assert!(compress(&img.to_ppm(), &bad_level).is_err());
+        let mut payload = Vec::new();
+        Image.encode_chunk(&img.to_ppm(), &mut payload).unwrap();
+        let raw_len = img.to_ppm().len();
+        for cut in [0, 1, 3, 4] {
+            assert!(Image
+                .decode_chunk(&payload[..cut], raw_len, &mut Vec::new())
+                .is_err());
+        }
+        assert!(Image
+            .decode_chunk(&payload, raw_len + 1, &mut Vec::new())
+            .is_err());
+        let mut forged = payload.clone();
+        forged[1] = 200;
+        assert!(matches!(
+            Image.decode_chunk(&forged, raw_len, &mut Vec::new()),
+            Err(Error::CorruptChunk { .. })
+        ));
+    }
+
+    #[test]
+    fn a_rate_cap_is_respected_when_any_level_fits() {
+        let img = photo(64, 64, 3);
+        let pixels = 64.0 * 64.0;
+        let level1 = compress(
+            &img.to_ppm(),
+            &CompressOptions::default()
+                .codec("image")
+                .params(EncodeParams::default().quality(1)),
+        )
+        .unwrap();
+        let cap = (level1.len() as f64 + 80.0) * 8.0 / pixels;
+        let capped = compress(
+            &img.to_ppm(),
+            &CompressOptions::default()
+                .codec("image")
+                .params(EncodeParams::default().max_bpp(cap)),
+        )
+        .unwrap();
+        assert!(capped.len() as f64 * 8.0 / pixels <= cap);
+    }
+}

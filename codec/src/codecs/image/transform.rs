@@ -1,0 +1,94 @@
+//! Between 8-bit images and the autoencoder's float planes: `[0, 1]` scaling, padding to
+//! a multiple of the transforms' stride (edges repeated) and cropping back.
+
+use super::RawImage;
+use crate::runtime::conv::Planes;
+
+/// The transforms downsample by this factor: padded sides are multiples of it.
+pub(crate) const STRIDE: u32 = 16;
+
+/// Largest number of pixels the codec takes: its float activations need about 70 bytes
+/// per pixel.
+pub(crate) const MAX_PIXELS: u64 = 1 << 24;
+
+/// Latent rows and columns for an image of `width × height`.
+pub(crate) fn latent_size(width: u32, height: u32) -> (usize, usize) {
+    (
+        height.div_ceil(STRIDE) as usize,
+        width.div_ceil(STRIDE) as usize,
+    )
+}
+
+/// RGB planes in `[0, 1]`, padded to multiples of [`STRIDE`] by repeating the last row
+/// and column; gray images are repeated into all three planes.
+pub(crate) fn to_planes(image: &RawImage) -> Planes {
+    let (lh, lw) = latent_size(image.width, image.height);
+    let (ph, pw) = (lh * STRIDE as usize, lw * STRIDE as usize);
+    let (w, h) = (image.width as usize, image.height as usize);
+    let channels = usize::from(image.channels);
+    let mut planes = Planes::zeros(3, ph, pw);
+    for c in 0..3 {
+        let source_channel = if channels == 1 { 0 } else { c };
+        let plane = &mut planes.data[c * ph * pw..(c + 1) * ph * pw];
+        for y in 0..ph {
+            let sy = y.min(h - 1);
+            for x in 0..pw {
+                let sx = x.min(w - 1);
+                let v = image.pixels[(sy * w + sx) * channels + source_channel];
+                plane[y * pw + x] = f32::from(v) / 255.0;
+            }
+        }
+    }
+    planes
+}
+
+/// The top-left `width × height` of RGB planes as 8-bit samples (rounded, clamped); for
+/// a gray image, the mean of the three planes.
+pub(crate) fn from_planes(planes: &Planes, width: u32, height: u32, channels: u8) -> RawImage {
+    let (w, h) = (width as usize, height as usize);
+    let (ph, pw) = (planes.height, planes.width);
+    let to_u8 = |v: f32| (v * 255.0).round().clamp(0.0, 255.0) as u8;
+    let sample = |c: usize, y: usize, x: usize| -> f32 {
+        if c < planes.channels && y < ph && x < pw {
+            planes.data[(c * ph + y) * pw + x]
+        } else {
+            0.0
+        }
+    };
+    let mut pixels = Vec::with_capacity(w * h * usize::from(channels));
+    for y in 0..h {
+        for x in 0..w {
+            if channels == 1 {
+                let mean = (sample(0, y, x) + sample(1, y, x) + sample(2, y, x)) / 3.0;
+                pixels.push(to_u8(mean));
+            } else {
+                for c in 0..3 {
+                    pixels.push(to_u8(sample(c, y, x)));
+                }
+            }
+        }
+    }
+    RawImage {
+        width,
+        height,
+        channels,
+        pixels,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pads_by_repeating_edges_and_crops_back() {
+        let img = RawImage::new(3, 2, 1, vec![0, 51, 102, 153, 204, 255]).unwrap();
+        let planes = to_planes(&img);
+        assert_eq!((planes.channels, planes.height, planes.width), (3, 16, 16));
+        assert_eq!(planes.data[15], 102.0 / 255.0);
+        assert_eq!(planes.data[15 * 16 + 15], 1.0);
+        assert_eq!(from_planes(&planes, 3, 2, 1), img);
+        let rgb = RawImage::new(1, 1, 3, vec![10, 20, 30]).unwrap();
+        assert_eq!(from_planes(&to_planes(&rgb), 1, 1, 3), rgb);
+    }
+}
