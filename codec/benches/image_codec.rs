@@ -13,7 +13,10 @@ use ncodec::codecs::image::RawImage;
 use ncodec::{compress, decompress_with, CompressOptions, DecompressOptions, EncodeParams};
 
 fn photo() -> RawImage {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../datasets/samples/coffee.png");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../datasets/samples/coffee.png"
+    );
     let img = image::open(path).expect("embedded sample").to_rgb8();
     let img = image::imageops::resize(&img, 768, 512, FilterType::Lanczos3);
     RawImage::new(768, 512, 3, img.into_raw()).expect("a 768x512 RGB image")

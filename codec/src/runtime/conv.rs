@@ -201,6 +201,22 @@ pub struct ConvTranspose2d {
 }
 
 impl ConvTranspose2d {
+    /// The adjoint of this layer's linear part: a [`Conv2d`] from its outputs to its
+    /// inputs with the same weights (their `[in][out][k][k]` layout is the convolution's
+    /// `[out][in][k][k]`) and no bias. Applied to a gradient with respect to this layer's
+    /// output, it gives the gradient with respect to its input.
+    pub fn adjoint(&self) -> Conv2d {
+        Conv2d {
+            inputs: self.outputs,
+            outputs: self.inputs,
+            kernel: self.kernel,
+            stride: self.stride,
+            padding: self.padding,
+            weights: self.weights.clone(),
+            bias: vec![0.0; self.inputs],
+        }
+    }
+
     /// Output side for an input side.
     pub fn output_len(&self, len: usize) -> usize {
         ((len.max(1) - 1) * self.stride + self.kernel + self.output_padding)
@@ -289,6 +305,73 @@ pub struct GdnLite {
 }
 
 impl GdnLite {
+    /// The gradient with respect to the input `x` (before [`forward`](Self::forward)) of
+    /// a loss whose gradient with respect to the output is `grad`, for the inverse
+    /// normalization `y = x · (β + γ·|x|)`: `grad · n + sign(x) · γᵀ(grad · x)`.
+    /// (Only the inverse form is needed: the encoder refines latents through synthesis.)
+    pub fn backward_inverse(&self, x: &Planes, grad: &Planes) -> Planes {
+        let c = x.channels;
+        let n = x.height * x.width;
+        let mut out = grad.clone();
+        if c == 0 || n == 0 || self.gamma.len() < c * c || grad.data.len() != x.data.len() {
+            return out;
+        }
+        let band = 4096usize;
+        let starts: Vec<usize> = (0..n).step_by(band).collect();
+        let parts: Vec<Vec<f32>> = starts
+            .par_iter()
+            .map(|&p0| {
+                let len = band.min(n - p0);
+                let mut abs = vec![0.0f32; c * len];
+                let mut gx = vec![0.0f32; c * len];
+                for i in 0..c {
+                    let xs = &x.data[i * n + p0..][..len];
+                    let gs = &grad.data[i * n + p0..][..len];
+                    for (((a, g), &xv), &gv) in abs[i * len..][..len]
+                        .iter_mut()
+                        .zip(&mut gx[i * len..][..len])
+                        .zip(xs)
+                        .zip(gs)
+                    {
+                        *a = xv.abs();
+                        *g = gv * xv;
+                    }
+                }
+                let mut norm = vec![0.0f32; c * len];
+                for o in 0..c {
+                    norm[o * len..][..len].fill(self.beta.get(o).copied().unwrap_or(1.0));
+                }
+                gemm(c, c, len, (&self.gamma, c, 1), (&abs, len, 1), &mut norm);
+                // back[j] = Σ_o γ[o][j] · grad[o] · x[o]
+                let mut back = vec![0.0f32; c * len];
+                gemm(c, c, len, (&self.gamma, 1, c), (&gx, len, 1), &mut back);
+                let mut result = vec![0.0f32; c * len];
+                for j in 0..c {
+                    for t in 0..len {
+                        let xv = x.data[j * n + p0 + t];
+                        let sign = if xv > 0.0 {
+                            1.0
+                        } else if xv < 0.0 {
+                            -1.0
+                        } else {
+                            0.0
+                        };
+                        result[j * len + t] = grad.data[j * n + p0 + t] * norm[j * len + t]
+                            + sign * back[j * len + t];
+                    }
+                }
+                result
+            })
+            .collect();
+        for (&p0, part) in starts.iter().zip(&parts) {
+            let len = band.min(n - p0);
+            for j in 0..c {
+                out.data[j * n + p0..][..len].copy_from_slice(&part[j * len..][..len]);
+            }
+        }
+        out
+    }
+
     /// Applies the normalization in place (bands of positions in parallel).
     pub fn forward(&self, x: &mut Planes) {
         let c = x.channels;
@@ -549,5 +632,91 @@ mod tests {
             pool.install(|| deconv.forward(&conv.forward(&x)))
         };
         assert_eq!(run(1), run(3));
+    }
+
+    #[test]
+    fn inverse_gdn_gradient_matches_finite_differences() {
+        let c = 3;
+        let gdn = GdnLite {
+            gamma: ramp(c * c, 5).iter().map(|v| v.abs()).collect(),
+            beta: vec![1.0, 0.5, 2.0],
+            inverse: true,
+        };
+        let x = Planes {
+            channels: c,
+            height: 2,
+            width: 3,
+            data: ramp(c * 6, 7),
+        };
+        let weights = ramp(c * 6, 3);
+        let loss = |x: &Planes| -> f64 {
+            let mut y = x.clone();
+            gdn.forward(&mut y);
+            y.data
+                .iter()
+                .zip(&weights)
+                .map(|(a, b)| f64::from(a * b))
+                .sum()
+        };
+        let grad = Planes {
+            data: weights.clone(),
+            ..x.clone()
+        };
+        let analytic = gdn.backward_inverse(&x, &grad);
+        for k in 0..x.data.len() {
+            if x.data[k].abs() < 0.01 {
+                continue; // |x| is not differentiable at 0
+            }
+            let h = 1e-3f32;
+            let (mut up, mut down) = (x.clone(), x.clone());
+            up.data[k] += h;
+            down.data[k] -= h;
+            let numeric = (loss(&up) - loss(&down)) / (2.0 * f64::from(h));
+            assert!(
+                (numeric - f64::from(analytic.data[k])).abs() < 1e-2,
+                "{k}: {numeric} vs {}",
+                analytic.data[k]
+            );
+        }
+    }
+
+    #[test]
+    fn adjoint_of_a_transposed_convolution_gives_its_input_gradient() {
+        let deconv = ConvTranspose2d {
+            inputs: 2,
+            outputs: 3,
+            kernel: 5,
+            stride: 2,
+            padding: 2,
+            output_padding: 1,
+            weights: ramp(2 * 3 * 25, 11),
+            bias: vec![0.3; 3],
+        };
+        let x = Planes {
+            channels: 2,
+            height: 3,
+            width: 4,
+            data: ramp(24, 5),
+        };
+        let out = deconv.forward(&x);
+        let g = Planes {
+            data: ramp(out.data.len(), 3),
+            ..out.clone()
+        };
+        let grad = deconv.adjoint().forward(&g);
+        assert_eq!((grad.channels, grad.height, grad.width), (2, 3, 4));
+        let dot = |a: &Planes| -> f64 {
+            a.data
+                .iter()
+                .zip(&g.data)
+                .map(|(p, q)| f64::from(p * q))
+                .sum()
+        };
+        for k in [0, 5, 23] {
+            let mut up = x.clone();
+            up.data[k] += 1.0;
+            let numeric = dot(&deconv.forward(&up)) - dot(&out);
+            assert!((numeric - f64::from(grad.data[k])).abs() < 1e-3);
+        }
     }
 }

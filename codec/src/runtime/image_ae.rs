@@ -43,9 +43,18 @@ pub struct ImageAe {
     analysis: Vec<Conv2d>,
     gdn: Vec<GdnLite>,
     synthesis: Vec<ConvTranspose2d>,
+    /// Adjoints of `synthesis` (for the encoder's latent refinement).
+    synthesis_adjoint: Vec<Conv2d>,
     igdn: Vec<GdnLite>,
     prior: Vec<FrequencyTable>,
     hash: u64,
+}
+
+/// What [`ImageAe::synthesise_traced`] keeps for [`ImageAe::synthesis_gradient`]: the
+/// input of every inverse GDN.
+#[derive(Debug, Clone)]
+pub struct SynthesisTrace {
+    igdn_inputs: Vec<Planes>,
 }
 
 /// The float parts of one layer as written by the exporter: `(weights, bias)`.
@@ -209,11 +218,13 @@ impl ImageAe {
         if r.rest() != 0 {
             return Err(RuntimeError::Corrupt("trailing bytes"));
         }
+        let synthesis_adjoint = synthesis.iter().map(ConvTranspose2d::adjoint).collect();
         Ok(Self {
             shape,
             analysis,
             gdn,
             synthesis,
+            synthesis_adjoint,
             igdn,
             prior,
             hash,
@@ -255,6 +266,34 @@ impl ImageAe {
             .iter()
             .map(|&v| v.round().clamp(-r, r) as i32)
             .collect()
+    }
+
+    /// Like [`synthesise`](Self::synthesise) for latents given as planes (any values),
+    /// also keeping what [`synthesis_gradient`](Self::synthesis_gradient) needs.
+    pub fn synthesise_traced(&self, latents: &Planes) -> (Planes, SynthesisTrace) {
+        let mut h = latents.clone();
+        let mut igdn_inputs = Vec::with_capacity(self.igdn.len());
+        for (i, deconv) in self.synthesis.iter().enumerate() {
+            h = deconv.forward(&h);
+            if let Some(g) = self.igdn.get(i) {
+                igdn_inputs.push(h.clone());
+                g.forward(&mut h);
+            }
+        }
+        (h, SynthesisTrace { igdn_inputs })
+    }
+
+    /// The gradient with respect to the latents of a loss whose gradient with respect to
+    /// the reconstruction is `grad` (backpropagation through the synthesis transform).
+    pub fn synthesis_gradient(&self, trace: &SynthesisTrace, grad: &Planes) -> Planes {
+        let mut g = grad.clone();
+        for i in (0..self.synthesis.len()).rev() {
+            if let (Some(gdn), Some(x)) = (self.igdn.get(i), trace.igdn_inputs.get(i)) {
+                g = gdn.backward_inverse(x, &g);
+            }
+            g = self.synthesis_adjoint[i].forward(&g);
+        }
+        g
     }
 
     /// The reconstruction (RGB, nominally `[0, 1]`) of integer latents of
@@ -343,6 +382,48 @@ mod tests {
         }
         for len in [0, 7, 20, bytes.len() - 1] {
             assert!(ImageAe::from_bytes(&bytes[..len]).is_err());
+        }
+    }
+
+    #[test]
+    fn synthesis_gradient_matches_finite_differences() {
+        let model = ImageAe::from_bytes(&tiny()).unwrap();
+        let y = Planes {
+            channels: 1,
+            height: 2,
+            width: 2,
+            data: vec![1.3, -0.7, 2.1, 0.4],
+        };
+        let (out, trace) = model.synthesise_traced(&y);
+        let weights: Vec<f32> = (0..out.data.len())
+            .map(|i| ((i * 13) % 7) as f32 - 3.0)
+            .collect();
+        let loss = |y: &Planes| -> f64 {
+            model
+                .synthesise_traced(y)
+                .0
+                .data
+                .iter()
+                .zip(&weights)
+                .map(|(a, b)| f64::from(a * b))
+                .sum()
+        };
+        let grad = Planes {
+            data: weights.clone(),
+            ..out.clone()
+        };
+        let analytic = model.synthesis_gradient(&trace, &grad);
+        for k in 0..4 {
+            let h = 1e-2f32;
+            let (mut up, mut down) = (y.clone(), y.clone());
+            up.data[k] += h;
+            down.data[k] -= h;
+            let numeric = (loss(&up) - loss(&down)) / (2.0 * f64::from(h));
+            let a = f64::from(analytic.data[k]);
+            assert!(
+                (numeric - a).abs() < 1e-2 * numeric.abs().max(1.0),
+                "{k}: {numeric} vs {a}"
+            );
         }
     }
 }

@@ -29,6 +29,7 @@
 //! ```
 
 mod ppm;
+mod refine;
 mod transform;
 
 pub use ppm::{RawImage, MAX_SIDE};
@@ -46,6 +47,16 @@ static LEVEL_WEIGHTS: [&[u8]; 1] = [include_bytes!(concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../models/weights/image-q3.nciw"
 ))];
+
+/// Each level's rate–distortion trade-off λ (its training loss was
+/// `bpp + λ·255²·MSE`); latent refinement optimises the same loss.
+const LEVEL_LAMBDAS: [f64; 1] = [0.0067];
+
+/// Gradient steps of latent refinement per effort (1 = none).
+const EFFORT_ITERATIONS: [usize; 3] = [0, 30, 150];
+
+/// The effort used when none is asked for.
+const DEFAULT_EFFORT: u8 = 1;
 
 /// The level used when none is asked for.
 const DEFAULT_LEVEL: u8 = 1;
@@ -175,12 +186,35 @@ fn check_pixels(width: u32, height: u32) -> Result<(), Error> {
     Ok(())
 }
 
-/// Codes `image` at `level` (1-based): payload header + range-coded latents.
-fn encode_at(models: &[ImageAe], image: &RawImage, level: u8) -> Result<Vec<u8>, Error> {
-    let model = &models[usize::from(level) - 1];
+/// Codes `image` at `level` (1-based) with `effort` (1..=3): payload header +
+/// range-coded latents.
+fn encode_at(
+    models: &[ImageAe],
+    image: &RawImage,
+    level: u8,
+    effort: u8,
+) -> Result<Vec<u8>, Error> {
+    let index = usize::from(level) - 1;
+    let model = &models[index];
     let x = transform::to_planes(image);
     let y = model.analyse(&x);
-    let latents = model.quantize(&y);
+    let iterations = EFFORT_ITERATIONS[usize::from(effort.clamp(1, 3)) - 1];
+    let latents = if iterations == 0 {
+        model.quantize(&y)
+    } else {
+        let refinement = refine::Refinement {
+            iterations,
+            lambda: LEVEL_LAMBDAS[index.min(LEVEL_LAMBDAS.len() - 1)],
+        };
+        refine::refine(
+            model,
+            &x,
+            image.width as usize,
+            image.height as usize,
+            &y,
+            refinement,
+        )
+    };
     let mut out = Vec::new();
     PayloadHeader {
         level,
@@ -253,8 +287,14 @@ impl Codec for Image {
                 )));
             }
         }
+        let effort = params.effort.unwrap_or(DEFAULT_EFFORT);
         let payload = match params.max_bpp {
-            None => encode_at(models, &image, params.quality.unwrap_or(DEFAULT_LEVEL))?,
+            None => encode_at(
+                models,
+                &image,
+                params.quality.unwrap_or(DEFAULT_LEVEL),
+                effort,
+            )?,
             Some(bpp) => {
                 if bpp.is_nan() || bpp <= 0.0 {
                     return Err(Error::InvalidOption(format!(
@@ -264,20 +304,28 @@ impl Codec for Image {
                 let pixels = f64::from(image.width) * f64::from(image.height);
                 let budget = bpp * pixels / 8.0;
                 let fits = |p: &Vec<u8>| ((p.len() + FRAME_OVERHEAD_BYTES) as f64) <= budget;
-                // Highest level that fits, at most --quality; level 1 when none does.
+                // Highest level that fits at effort 1, at most --quality; level 1 when
+                // none does. Refinement (higher efforts) lowers the rate, so it is only
+                // run on the level chosen, and kept when it still fits.
                 let top = params.quality.unwrap_or(count);
                 let (mut lo, mut hi) = (1u8, top);
-                let mut best = encode_at(models, &image, 1)?;
+                let mut best = encode_at(models, &image, 1, 1)?;
                 if fits(&best) {
                     while lo < hi {
                         let mid = lo + (hi - lo).div_ceil(2);
-                        let candidate = encode_at(models, &image, mid)?;
+                        let candidate = encode_at(models, &image, mid, 1)?;
                         if fits(&candidate) {
                             lo = mid;
                             best = candidate;
                         } else {
                             hi = mid - 1;
                         }
+                    }
+                }
+                if effort > 1 {
+                    let refined = encode_at(models, &image, lo, effort)?;
+                    if fits(&refined) || refined.len() <= best.len() {
+                        best = refined;
                     }
                 }
                 best
