@@ -28,6 +28,7 @@
 //! # Ok::<(), ncodec::Error>(())
 //! ```
 
+mod latent_coder;
 mod ppm;
 mod refine;
 mod transform;
@@ -37,7 +38,6 @@ pub use ppm::{RawImage, MAX_SIDE};
 use std::sync::OnceLock;
 
 use crate::codec::{Codec, CodecId, EncodeParams, Modality, ModelInfo};
-use crate::entropy::{RangeDecoder, RangeEncoder};
 use crate::format::{read_varint, write_varint, SliceReader};
 use crate::runtime::image_ae::ImageAe;
 use crate::Error;
@@ -65,7 +65,7 @@ const DEFAULT_LEVEL: u8 = 1;
 pub const MODEL_ID: u16 = 3;
 
 /// Revision of the payload layout and of how latents are coded; it enters the model hash.
-const REVISION: &[u8] = b"ncodec-image-1";
+const REVISION: &[u8] = b"ncodec-image-2";
 
 /// Payload layout version (first payload byte).
 const PAYLOAD_VERSION: u8 = 1;
@@ -173,6 +173,17 @@ impl PayloadHeader {
     }
 }
 
+/// Every latent channel's static frequency table.
+fn priors(model: &ImageAe) -> Result<Vec<&crate::entropy::FrequencyTable>, Error> {
+    (0..model.shape().latent)
+        .map(|c| {
+            model
+                .prior(c)
+                .ok_or_else(|| Error::InvalidOption("image model has too few priors".into()))
+        })
+        .collect()
+}
+
 /// Refuses images beyond [`transform::MAX_PIXELS`].
 fn check_pixels(width: u32, height: u32) -> Result<(), Error> {
     let pixels = u64::from(width) * u64::from(height);
@@ -223,18 +234,14 @@ fn encode_at(
         height: image.height,
     }
     .write(&mut out);
-    let range = model.shape().range as i32;
-    let per_channel = y.height * y.width;
-    let mut coder = RangeEncoder::new();
-    for (c, values) in latents.chunks(per_channel.max(1)).enumerate() {
-        let table = model
-            .prior(c)
-            .ok_or_else(|| Error::InvalidOption("image model has too few priors".into()))?;
-        for &v in values {
-            coder.encode((v + range) as usize, table)?;
-        }
-    }
-    out.extend_from_slice(&coder.finish());
+    let tables = priors(model)?;
+    out.extend_from_slice(&latent_coder::encode(
+        &latents,
+        &tables,
+        model.shape().range,
+        y.height,
+        y.width,
+    ));
     Ok(out)
 }
 
@@ -349,18 +356,9 @@ impl Codec for Image {
         })?;
         let model = &models[usize::from(header.level) - 1];
         let (lh, lw) = transform::latent_size(header.width, header.height);
-        let latent = model.shape().latent;
-        let range = model.shape().range as i32;
-        let mut decoder = RangeDecoder::new(&payload[offset..])?;
-        let mut latents = Vec::with_capacity(latent * lh * lw);
-        for c in 0..latent {
-            let table = model
-                .prior(c)
-                .ok_or_else(|| Error::InvalidOption("image model has too few priors".into()))?;
-            for _ in 0..lh * lw {
-                latents.push(decoder.decode(table)? as i32 - range);
-            }
-        }
+        let tables = priors(model)?;
+        let latents =
+            latent_coder::decode(&payload[offset..], &tables, model.shape().range, lh, lw)?;
         let x_hat = model.synthesise(&latents, lh, lw);
         let image = transform::from_planes(&x_hat, header.width, header.height, header.channels);
         out.extend_from_slice(&image.to_ppm());

@@ -1,0 +1,402 @@
+//! Context-adaptive binary coding of the integer latents.
+//!
+//! The trained model gives one static distribution per latent channel (a factorized
+//! prior). Its weakness is that it cannot follow how busy each region of *this* image is.
+//! This coder keeps the static tables as the starting point and adapts to the image, all
+//! in integer arithmetic (so encoder and decoder agree on every CPU):
+//!
+//! - each latent `v` is binarized: "is `v` non-zero", its sign, then "is `|v| > t`" for
+//!   `t = 1, 2, …, 14`, and above that `|v| - 15` in plain bits;
+//! - each binary decision is predicted from the static table (the probability the channel's
+//!   prior gives that decision), from adaptive counters in contexts made of the magnitudes
+//!   of already-coded neighbours (left, top, top-left, top-right in the same channel) and
+//!   of the mean magnitude at the same position in the channels coded before (a cheap,
+//!   causal stand-in for a hyperprior), and a logistic mixer trained online combines them.
+
+use crate::codecs::cm::counter::Counter;
+use crate::codecs::cm::logistic::stretch;
+use crate::codecs::cm::mixer::Mixer;
+use crate::entropy::{FrequencyTable, RangeDecoder, RangeEncoder, PRECISION};
+use crate::Error;
+
+/// Greater-than flags coded before the escape.
+const MAGNITUDE_FLAGS: usize = 14;
+/// Decisions per latent: non-zero, sign, then the greater-than flags.
+const BINS: usize = 2 + MAGNITUDE_FLAGS;
+/// Spatial context buckets (from neighbour magnitudes in the same channel).
+const SPATIAL: usize = 7;
+/// Cross-channel context buckets (from the mean magnitude in earlier channels).
+const CROSS: usize = 6;
+/// Update limit of the adaptive counters.
+const COUNTER_LIMIT: u32 = 255;
+/// Mixer inputs: static, three adaptive counters, bias.
+const INPUTS: usize = 5;
+
+/// The adaptive model shared by the encoder and the decoder.
+struct LatentModel {
+    /// Per channel, the 16-bit probability of a 1 for each decision under the static prior.
+    static_p: Vec<[u32; BINS]>,
+    /// `(channel, spatial, cross, bin)`.
+    full: Vec<Counter>,
+    /// `(channel, spatial, bin)`.
+    by_channel: Vec<Counter>,
+    /// `(spatial, cross, bin)`, shared by all channels.
+    shared: Vec<Counter>,
+    mixer: Mixer<INPUTS>,
+    inputs: [i16; INPUTS],
+    slots: [usize; 3],
+}
+
+impl LatentModel {
+    fn new(tables: &[&FrequencyTable], range: usize) -> Self {
+        let static_p = tables.iter().map(|t| static_bins(t, range)).collect();
+        let channels = tables.len();
+        let mut model = Self {
+            static_p,
+            full: vec![Counter::HALF; channels * SPATIAL * CROSS * BINS],
+            by_channel: vec![Counter::HALF; channels * SPATIAL * BINS],
+            shared: vec![Counter::HALF; SPATIAL * CROSS * BINS],
+            mixer: Mixer::new(0),
+            inputs: [0; INPUTS],
+            slots: [0; 3],
+        };
+        // Counters start at the static prior's probability (shared ones at the mean over
+        // channels), so the model starts out as the factorized prior.
+        for c in 0..channels {
+            let p = model.static_p[c];
+            for ctx in 0..SPATIAL * CROSS {
+                for (bin, &pb) in p.iter().enumerate() {
+                    model.full[(c * SPATIAL * CROSS + ctx) * BINS + bin] = Counter::new(pb, 0);
+                }
+            }
+            for s in 0..SPATIAL {
+                for (bin, &pb) in p.iter().enumerate() {
+                    model.by_channel[(c * SPATIAL + s) * BINS + bin] = Counter::new(pb, 0);
+                }
+            }
+        }
+        for bin in 0..BINS {
+            let mean = if channels == 0 {
+                32768
+            } else {
+                let sum: u64 = model.static_p.iter().map(|p| u64::from(p[bin])).sum();
+                (sum / channels as u64) as u32
+            };
+            for ctx in 0..SPATIAL * CROSS {
+                model.shared[ctx * BINS + bin] = Counter::new(mean, 0);
+            }
+        }
+        // 1.0 = 8192: a quarter on each of the four predictions.
+        model.mixer.fill([2048, 2048, 2048, 2048, 0]);
+        model
+    }
+
+    /// P(1) of decision `bin` of a latent of `channel` in context `(spatial, cross)`, as a
+    /// 16-bit probability.
+    fn p(&mut self, channel: usize, spatial: usize, cross: usize, bin: usize) -> u32 {
+        let ctx = spatial * CROSS + cross;
+        self.slots = [
+            (channel * SPATIAL * CROSS + ctx) * BINS + bin,
+            (channel * SPATIAL + spatial) * BINS + bin,
+            ctx * BINS + bin,
+        ];
+        let st = |p16: u32| stretch(p16 >> 4);
+        self.inputs = [
+            st(self.static_p[channel][bin]),
+            stretch(self.full[self.slots[0]].p12()),
+            stretch(self.by_channel[self.slots[1]].p12()),
+            stretch(self.shared[self.slots[2]].p12()),
+            256,
+        ];
+        let (_, p) = self.mixer.mix(&self.inputs, bin * SPATIAL * CROSS + ctx);
+        p.clamp(32, 65504)
+    }
+
+    fn update(&mut self, bit: bool) {
+        let b = u32::from(bit);
+        self.full[self.slots[0]].update(b, COUNTER_LIMIT);
+        self.by_channel[self.slots[1]].update(b, COUNTER_LIMIT);
+        self.shared[self.slots[2]].update(b, COUNTER_LIMIT);
+        self.mixer.update(&self.inputs, b);
+    }
+}
+
+/// The static prior's probability of a 1 for each decision, 16-bit, from the table's
+/// integer frequencies (index `v + range`).
+fn static_bins(table: &FrequencyTable, range: usize) -> [u32; BINS] {
+    let f = |v: i64| -> u64 {
+        let index = v + range as i64;
+        if index < 0 || index as usize >= table.len() {
+            0
+        } else {
+            u64::from(table.probability(index as usize))
+        }
+    };
+    let r = range as i64;
+    let ratio = |num: u64, den: u64| -> u32 {
+        (num << 16)
+            .checked_div(den)
+            .map_or(32768, |p| p.clamp(32, 65504) as u32)
+    };
+    let total = 1u64 << PRECISION;
+    let mut out = [32768u32; BINS];
+    let zero = f(0);
+    out[0] = ratio(total.saturating_sub(zero), total);
+    let negative: u64 = (1..=r).map(|v| f(-v)).sum();
+    let positive: u64 = (1..=r).map(f).sum();
+    out[1] = ratio(negative, negative + positive);
+    // at_least[t] = P(|v| >= t)
+    let at_least = |t: i64| -> u64 { (t..=r).map(|v| f(v) + f(-v)).sum() };
+    for (k, slot) in out.iter_mut().skip(2).enumerate() {
+        let t = k as i64 + 1;
+        *slot = ratio(at_least(t + 1), at_least(t));
+    }
+    out
+}
+
+/// Bits of the escape value `|v| - 15` for latents clamped to `-range..=range`.
+fn escape_bits(range: usize) -> u32 {
+    let largest = range.saturating_sub(MAGNITUDE_FLAGS + 1);
+    usize::BITS - largest.leading_zeros()
+}
+
+/// Where the context of each latent comes from: the latents are `channels` planes of
+/// `height × width`, coded channel by channel, row by row.
+struct Contexts {
+    width: usize,
+    /// Sum of `|v|` over the channels coded so far, per position.
+    energy: Vec<u32>,
+}
+
+impl Contexts {
+    fn new(height: usize, width: usize) -> Self {
+        Self {
+            width,
+            energy: vec![0; height * width],
+        }
+    }
+
+    /// `(spatial, cross)` buckets of position `(y, x)` of `channel`, whose plane so far
+    /// is `plane` (values at later positions are not read).
+    fn of(&self, plane: &[i32], channel: usize, y: usize, x: usize) -> (usize, usize) {
+        let w = self.width;
+        let at = |yy: usize, xx: usize| plane[yy * w + xx].unsigned_abs();
+        let left = if x > 0 { at(y, x - 1) } else { 0 };
+        let top = if y > 0 { at(y - 1, x) } else { 0 };
+        let top_left = if x > 0 && y > 0 { at(y - 1, x - 1) } else { 0 };
+        let top_right = if y > 0 && x + 1 < w {
+            at(y - 1, x + 1)
+        } else {
+            0
+        };
+        let s = 2 * left + 2 * top + top_left + top_right;
+        let spatial = match s {
+            0 => 0,
+            1..=2 => 1,
+            3..=4 => 2,
+            5..=8 => 3,
+            9..=16 => 4,
+            17..=32 => 5,
+            _ => 6,
+        };
+        let cross = if channel == 0 {
+            0
+        } else {
+            // Mean magnitude in earlier channels, ×16.
+            let mean16 = self.energy[y * w + x] * 16 / channel as u32;
+            match mean16 {
+                0 => 1,
+                1..=3 => 2,
+                4..=8 => 3,
+                9..=20 => 4,
+                _ => 5,
+            }
+        };
+        (spatial, cross)
+    }
+
+    /// Adds a finished channel plane to the energy.
+    fn add_plane(&mut self, plane: &[i32]) {
+        for (e, &v) in self.energy.iter_mut().zip(plane) {
+            *e = e.saturating_add(v.unsigned_abs());
+        }
+    }
+}
+
+/// Codes integer latents (`tables.len()` channels of `height × width`, channel-major,
+/// each in `-range..=range`).
+pub(crate) fn encode(
+    latents: &[i32],
+    tables: &[&FrequencyTable],
+    range: usize,
+    height: usize,
+    width: usize,
+) -> Vec<u8> {
+    let mut model = LatentModel::new(tables, range);
+    let mut contexts = Contexts::new(height, width);
+    let mut coder = RangeEncoder::new();
+    let escape = escape_bits(range);
+    let per_channel = height * width;
+    for (c, plane) in latents.chunks(per_channel.max(1)).enumerate() {
+        for y in 0..height {
+            for x in 0..width {
+                let v = plane[y * width + x].clamp(-(range as i32), range as i32);
+                let (s, k) = contexts.of(plane, c, y, x);
+                let mut code = |bit: bool, bin: usize, coder: &mut RangeEncoder| {
+                    let p = model.p(c, s, k, bin);
+                    coder.encode_bit(bit, p);
+                    model.update(bit);
+                };
+                code(v != 0, 0, &mut coder);
+                if v == 0 {
+                    continue;
+                }
+                code(v < 0, 1, &mut coder);
+                let magnitude = v.unsigned_abs() as usize;
+                let mut t = 1;
+                while t <= MAGNITUDE_FLAGS && t < range {
+                    let greater = magnitude > t;
+                    code(greater, 1 + t, &mut coder);
+                    if !greater {
+                        break;
+                    }
+                    t += 1;
+                }
+                if magnitude > MAGNITUDE_FLAGS && MAGNITUDE_FLAGS < range {
+                    let rest = magnitude - MAGNITUDE_FLAGS - 1;
+                    for bit in (0..escape).rev() {
+                        coder.encode_bit((rest >> bit) & 1 == 1, 32768);
+                    }
+                }
+            }
+        }
+        contexts.add_plane(plane);
+    }
+    coder.finish()
+}
+
+/// Decodes what [`encode`] wrote; fails on a stream that decodes to impossible values.
+pub(crate) fn decode(
+    bytes: &[u8],
+    tables: &[&FrequencyTable],
+    range: usize,
+    height: usize,
+    width: usize,
+) -> Result<Vec<i32>, Error> {
+    let mut model = LatentModel::new(tables, range);
+    let mut contexts = Contexts::new(height, width);
+    let mut decoder = RangeDecoder::new(bytes)?;
+    let escape = escape_bits(range);
+    let per_channel = height * width;
+    let mut latents = Vec::with_capacity(tables.len() * per_channel);
+    for c in 0..tables.len() {
+        let mut plane = vec![0i32; per_channel];
+        for y in 0..height {
+            for x in 0..width {
+                let (s, k) = contexts.of(&plane, c, y, x);
+                let mut bit = |bin: usize, decoder: &mut RangeDecoder| -> Result<bool, Error> {
+                    let p = model.p(c, s, k, bin);
+                    let b = decoder.decode_bit(p)?;
+                    model.update(b);
+                    Ok(b)
+                };
+                if !bit(0, &mut decoder)? {
+                    continue;
+                }
+                let negative = bit(1, &mut decoder)?;
+                let mut magnitude = 1usize;
+                while magnitude <= MAGNITUDE_FLAGS && magnitude < range {
+                    if !bit(1 + magnitude, &mut decoder)? {
+                        break;
+                    }
+                    magnitude += 1;
+                }
+                if magnitude > MAGNITUDE_FLAGS && MAGNITUDE_FLAGS < range {
+                    let mut rest = 0usize;
+                    for _ in 0..escape {
+                        rest = rest << 1 | usize::from(decoder.decode_bit(32768)?);
+                    }
+                    magnitude = MAGNITUDE_FLAGS + 1 + rest;
+                }
+                if magnitude > range {
+                    return Err(Error::CorruptChunk {
+                        index: 0,
+                        reason: "a latent decodes outside the model's range".into(),
+                    });
+                }
+                let v = magnitude as i32;
+                plane[y * width + x] = if negative { -v } else { v };
+            }
+        }
+        contexts.add_plane(&plane);
+        latents.extend_from_slice(&plane);
+    }
+    Ok(latents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn laplace_table(range: usize, scale: f64) -> FrequencyTable {
+        let weights: Vec<u32> = (0..=2 * range)
+            .map(|i| {
+                let v = i as f64 - range as f64;
+                ((-v.abs() / scale).exp() * 1e6) as u32 + 1
+            })
+            .collect();
+        FrequencyTable::from_counts(&weights).unwrap()
+    }
+
+    #[test]
+    fn round_trips_every_value_including_escapes() {
+        let range = 63;
+        let a = laplace_table(range, 1.0);
+        let b = laplace_table(range, 4.0);
+        let tables = [&a, &b];
+        let (h, w) = (5, 7);
+        let latents: Vec<i32> = (0..2 * h * w)
+            .map(|i| ((i as i32 * 37) % 127) - 63)
+            .chain(std::iter::empty())
+            .collect();
+        let bytes = encode(&latents, &tables, range, h, w);
+        assert_eq!(decode(&bytes, &tables, range, h, w).unwrap(), latents);
+        let small: Vec<i32> = (0..2 * h * w).map(|i| [0, 0, 1, -1, 0, 2][i % 6]).collect();
+        let bytes = encode(&small, &tables, range, h, w);
+        assert_eq!(decode(&bytes, &tables, range, h, w).unwrap(), small);
+        // A small range without escapes.
+        let c = laplace_table(3, 1.0);
+        let tiny: Vec<i32> = (0..h * w).map(|i| (i as i32 % 7) - 3).collect();
+        let bytes = encode(&tiny, &[&c], 3, h, w);
+        assert_eq!(decode(&bytes, &[&c], 3, h, w).unwrap(), tiny);
+    }
+
+    #[test]
+    fn adapts_to_a_busy_region() {
+        // Latents that are zero on the left half and large on the right: the adaptive
+        // coder beats the static table's information content.
+        let range = 63;
+        let table = laplace_table(range, 1.5);
+        let (h, w) = (32, 32);
+        let latents: Vec<i32> = (0..h * w)
+            .map(|i| {
+                let (y, x) = (i / w, i % w);
+                if x < w / 2 {
+                    0
+                } else {
+                    ((x * 7 + y * 3) % 9) as i32 - 4
+                }
+            })
+            .collect();
+        let bytes = encode(&latents, &[&table], range, h, w);
+        let static_bits: f64 = latents
+            .iter()
+            .map(|&v| table.information_bits((v + range as i32) as usize))
+            .sum();
+        assert!(
+            (bytes.len() * 8) as f64 <= static_bits,
+            "{} vs {static_bits}",
+            bytes.len() * 8
+        );
+    }
+}
