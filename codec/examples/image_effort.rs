@@ -1,6 +1,7 @@
 //! Rate and PSNR of the `image` codec per effort on photos: real `.ncz` sizes.
 //!
-//! `cargo run --release -p ncodec --example image_effort -- [--quality N] PHOTO...`
+//! `cargo run --release -p ncodec --example image_effort -- [--quality N] [--efforts E] PHOTO...`
+//! (efforts 1 to E, default 3). Ends with the total bytes per effort.
 
 use std::time::Instant;
 
@@ -19,17 +20,22 @@ fn psnr(a: &RawImage, b: &RawImage) -> f64 {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
-    let mut quality = 1u8;
-    if args.first().is_some_and(|a| a == "--quality") && args.len() > 1 {
-        quality = args[1].parse()?;
+    let (mut quality, mut efforts) = (1u8, 3u8);
+    while args.len() > 1 && args[0].starts_with("--") {
+        match args[0].as_str() {
+            "--quality" => quality = args[1].parse()?,
+            "--efforts" => efforts = args[1].parse()?,
+            other => return Err(format!("unknown option {other}").into()),
+        }
         args.drain(..2);
     }
+    let mut totals = vec![0usize; usize::from(efforts)];
     for path in &args {
         let img = image::open(path)?.to_rgb8();
         let (w, h) = img.dimensions();
         let raw = RawImage::new(w, h, 3, img.into_raw())?;
         let ppm = raw.to_ppm();
-        for effort in 1..=3u8 {
+        for effort in 1..=efforts {
             let options = CompressOptions::default()
                 .codec("image")
                 .params(EncodeParams::default().quality(quality).effort(effort));
@@ -37,6 +43,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let packed = compress(&ppm, &options)?;
             let secs = started.elapsed().as_secs_f64();
             let back = RawImage::from_ppm(&decompress(&packed)?)?;
+            totals[usize::from(effort) - 1] += packed.len();
             println!(
                 "{path} effort {effort}: {:.4} bpp {:.3} dB  encode {secs:.2} s",
                 packed.len() as f64 * 8.0 / f64::from(w * h),
@@ -44,5 +51,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             );
         }
     }
+    println!("total bytes per effort: {totals:?}");
     Ok(())
 }

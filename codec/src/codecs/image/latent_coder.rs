@@ -13,6 +13,7 @@
 //!   of the mean magnitude at the same position in the channels coded before (a cheap,
 //!   causal stand-in for a hyperprior), and a logistic mixer trained online combines them.
 
+use crate::codecs::cm::apm::Apm;
 use crate::codecs::cm::counter::Counter;
 use crate::codecs::cm::logistic::stretch;
 use crate::codecs::cm::mixer::Mixer;
@@ -26,9 +27,9 @@ const BINS: usize = 2 + MAGNITUDE_FLAGS;
 /// Spatial context buckets (from neighbour magnitudes in the same channel).
 const SPATIAL: usize = 7;
 /// Cross-channel context buckets (from the mean magnitude in earlier channels).
-const CROSS: usize = 6;
+const CROSS: usize = 8;
 /// Update limit of the adaptive counters.
-const COUNTER_LIMIT: u32 = 255;
+const COUNTER_LIMIT: u32 = 60;
 /// Mixer inputs: static, three adaptive counters, bias.
 const INPUTS: usize = 5;
 
@@ -43,6 +44,8 @@ struct LatentModel {
     /// `(spatial, cross, bin)`, shared by all channels.
     shared: Vec<Counter>,
     mixer: Mixer<INPUTS>,
+    /// Refines the mixer's output per (channel, decision).
+    apm: Apm,
     inputs: [i16; INPUTS],
     slots: [usize; 3],
 }
@@ -57,6 +60,7 @@ impl LatentModel {
             by_channel: vec![Counter::HALF; channels * SPATIAL * BINS],
             shared: vec![Counter::HALF; SPATIAL * CROSS * BINS],
             mixer: Mixer::new(0),
+            apm: Apm::new(channels.max(1) * BINS),
             inputs: [0; INPUTS],
             slots: [0; 3],
         };
@@ -108,8 +112,9 @@ impl LatentModel {
             stretch(self.shared[self.slots[2]].p12()),
             256,
         ];
-        let (_, p) = self.mixer.mix(&self.inputs, bin * SPATIAL * CROSS + ctx);
-        p.clamp(32, 65504)
+        let (st, p) = self.mixer.mix(&self.inputs, bin * SPATIAL * CROSS + ctx);
+        let refined = self.apm.p(st, channel * BINS + bin);
+        ((p + refined) / 2).clamp(32, 65504)
     }
 
     fn update(&mut self, bit: bool) {
@@ -118,6 +123,7 @@ impl LatentModel {
         self.by_channel[self.slots[1]].update(b, COUNTER_LIMIT);
         self.shared[self.slots[2]].update(b, COUNTER_LIMIT);
         self.mixer.update(&self.inputs, b);
+        self.apm.update(b);
     }
 }
 
@@ -206,10 +212,12 @@ impl Contexts {
             let mean16 = self.energy[y * w + x] * 16 / channel as u32;
             match mean16 {
                 0 => 1,
-                1..=3 => 2,
-                4..=8 => 3,
-                9..=20 => 4,
-                _ => 5,
+                1..=2 => 2,
+                3..=5 => 3,
+                6..=10 => 4,
+                11..=20 => 5,
+                21..=40 => 6,
+                _ => 7,
             }
         };
         (spatial, cross)
