@@ -101,10 +101,11 @@ pub(crate) fn refine(
             let slope = table[(lower + 1) as usize] - table[lower as usize];
             *gv += slope / pixels as f32;
         }
-        // Adam, learning rate decaying linearly from 0.5 to 0.05 latent units.
+        // Adam, learning rate decaying linearly from 0.2 to 0.02 latent units (0.2 beat
+        // 0.05, 0.1, 0.5 and 1.0 on valid photos at 30 steps).
         let t = (step + 1) as i32;
         let progress = step as f32 / refinement.iterations.max(1) as f32;
-        let lr = 0.5 - 0.45 * progress;
+        let lr = 0.2 * (1.0 - 0.9 * progress);
         let (c1, c2) = (1.0 - beta1.powi(t), 1.0 - beta2.powi(t));
         for (((yv, gv), mv), vv) in current.data.iter_mut().zip(&g.data).zip(&mut m).zip(&mut v) {
             *mv = beta1 * *mv + (1.0 - beta1) * gv;
