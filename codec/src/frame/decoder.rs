@@ -133,6 +133,11 @@ impl<R: Read> Decoder<R> {
                 ));
             }
         }
+        if self.header.lossy && trailer.content_hash != 0 {
+            return Err(Error::CorruptTrailer(
+                "a lossy frame must record a content hash of 0",
+            ));
+        }
         if !self.header.lossy && trailer.content_hash != self.hasher.digest() {
             return Err(Error::ContentChecksum);
         }
