@@ -42,15 +42,28 @@ use crate::format::{read_varint, write_varint, SliceReader};
 use crate::runtime::image_ae::ImageAe;
 use crate::Error;
 
-/// The shipped models, one per quality level, lowest rate first.
-static LEVEL_WEIGHTS: [&[u8]; 1] = [include_bytes!(concat!(
+/// The shipped models, lowest rate first.
+static MODEL_WEIGHTS: [&[u8]; 1] = [include_bytes!(concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../models/weights/image-q3.nciw"
 ))];
 
-/// Each level's rate–distortion trade-off λ (its training loss was
+/// Each model's rate–distortion trade-off λ (its training loss was
 /// `bpp + λ·255²·MSE`); latent refinement optimises the same loss.
-const LEVEL_LAMBDAS: [f64; 1] = [0.0067];
+const MODEL_LAMBDAS: [f64; 1] = [0.0067];
+
+/// A quality level: which model codes the image, at which scale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Level {
+    /// Index into [`MODEL_WEIGHTS`].
+    model: usize,
+    /// 1 = full resolution; 2 = the image is halved before coding and the decoder
+    /// doubles it back (the lowest rates, where that beats coding every pixel).
+    scale: u32,
+}
+
+/// The quality levels, lowest rate first: level `l` is `LEVELS[l - 1]`.
+const LEVELS: [Level; 2] = [Level { model: 0, scale: 2 }, Level { model: 0, scale: 1 }];
 
 /// Gradient steps of latent refinement per effort (1 = none).
 const EFFORT_ITERATIONS: [usize; 3] = [0, 30, 150];
@@ -80,7 +93,7 @@ const FRAME_OVERHEAD_BYTES: usize = 64;
 /// assert!(ncodec::codecs::image::level_count() >= 1);
 /// ```
 pub fn level_count() -> u8 {
-    LEVEL_WEIGHTS.len() as u8
+    LEVELS.len() as u8
 }
 
 /// The shipped models, parsed once.
@@ -88,7 +101,7 @@ fn shipped_levels() -> Result<&'static [ImageAe], Error> {
     static MODELS: OnceLock<Result<Vec<ImageAe>, String>> = OnceLock::new();
     MODELS
         .get_or_init(|| {
-            LEVEL_WEIGHTS
+            MODEL_WEIGHTS
                 .iter()
                 .map(|bytes| ImageAe::from_bytes(bytes).map_err(|e| e.to_string()))
                 .collect()
@@ -97,9 +110,14 @@ fn shipped_levels() -> Result<&'static [ImageAe], Error> {
         .map_err(|e| Error::InvalidOption(format!("the shipped image models are unusable: {e}")))
 }
 
-/// XXH3-64 over every level's weights hash and [`REVISION`].
-fn bundle_hash(levels: &[ImageAe]) -> u64 {
-    let mut bytes: Vec<u8> = levels.iter().flat_map(|m| m.hash().to_le_bytes()).collect();
+/// XXH3-64 over every model's weights hash, the [`LEVELS`] table (model index and scale,
+/// `u32` each) and [`REVISION`].
+fn bundle_hash(models: &[ImageAe]) -> u64 {
+    let mut bytes: Vec<u8> = models.iter().flat_map(|m| m.hash().to_le_bytes()).collect();
+    for level in LEVELS {
+        bytes.extend_from_slice(&(level.model as u32).to_le_bytes());
+        bytes.extend_from_slice(&level.scale.to_le_bytes());
+    }
     bytes.extend_from_slice(REVISION);
     xxhash_rust::xxh3::xxh3_64(&bytes)
 }
@@ -205,9 +223,19 @@ fn encode_at(
     level: u8,
     effort: u8,
 ) -> Result<Vec<u8>, Error> {
-    let index = usize::from(level) - 1;
+    let Level {
+        model: index,
+        scale,
+    } = LEVELS[usize::from(level) - 1];
     let model = &models[index];
-    let x = transform::to_planes(image);
+    let halved;
+    let coded = if scale == 2 {
+        halved = transform::halve(image);
+        &halved
+    } else {
+        image
+    };
+    let x = transform::to_planes(coded);
     let y = model.analyse(&x);
     let iterations = EFFORT_ITERATIONS[usize::from(effort.clamp(1, 3)) - 1];
     let latents = if iterations == 0 {
@@ -215,13 +243,13 @@ fn encode_at(
     } else {
         let refinement = refine::Refinement {
             iterations,
-            lambda: LEVEL_LAMBDAS[index.min(LEVEL_LAMBDAS.len() - 1)],
+            lambda: MODEL_LAMBDAS[index.min(MODEL_LAMBDAS.len() - 1)],
         };
         refine::refine(
             model,
             &x,
-            image.width as usize,
-            image.height as usize,
+            coded.width as usize,
+            coded.height as usize,
             &y,
             refinement,
         )
@@ -354,12 +382,20 @@ impl Codec for Image {
             index: 0,
             reason: "image size out of range".into(),
         })?;
-        let model = &models[usize::from(header.level) - 1];
-        let (lh, lw) = transform::latent_size(header.width, header.height);
+        let Level {
+            model: index,
+            scale,
+        } = LEVELS[usize::from(header.level) - 1];
+        let model = &models[index];
+        let (coded_w, coded_h) = (header.width.div_ceil(scale), header.height.div_ceil(scale));
+        let (lh, lw) = transform::latent_size(coded_w, coded_h);
         let tables = priors(model)?;
         let latents =
             latent_coder::decode(&payload[offset..], &tables, model.shape().range, lh, lw)?;
-        let x_hat = model.synthesise(&latents, lh, lw);
+        let mut x_hat = model.synthesise(&latents, lh, lw);
+        if scale == 2 {
+            x_hat = transform::double(&x_hat, coded_w, coded_h, header.width, header.height);
+        }
         let image = transform::from_planes(&x_hat, header.width, header.height, header.channels);
         out.extend_from_slice(&image.to_ppm());
         Ok(())

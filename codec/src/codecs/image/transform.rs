@@ -76,6 +76,76 @@ pub(crate) fn from_planes(planes: &Planes, width: u32, height: u32, channels: u8
     }
 }
 
+/// The image at half size (sides rounded up), each pixel the mean of the 2×2 block it
+/// covers (of the pixels inside the image), rounded.
+pub(crate) fn halve(image: &RawImage) -> RawImage {
+    let (w, h) = (image.width as usize, image.height as usize);
+    let (hw, hh) = (w.div_ceil(2), h.div_ceil(2));
+    let channels = usize::from(image.channels);
+    let mut pixels = Vec::with_capacity(hw * hh * channels);
+    for y in 0..hh {
+        for x in 0..hw {
+            for c in 0..channels {
+                let (mut sum, mut n) = (0u32, 0u32);
+                for (yy, xx) in [
+                    (2 * y, 2 * x),
+                    (2 * y, 2 * x + 1),
+                    (2 * y + 1, 2 * x),
+                    (2 * y + 1, 2 * x + 1),
+                ] {
+                    if yy < h && xx < w {
+                        sum += u32::from(image.pixels[(yy * w + xx) * channels + c]);
+                        n += 1;
+                    }
+                }
+                pixels.push(((sum + n / 2) / n.max(1)) as u8);
+            }
+        }
+    }
+    RawImage {
+        width: hw as u32,
+        height: hh as u32,
+        channels: image.channels,
+        pixels,
+    }
+}
+
+/// Doubles the top-left `width × height` of `planes` to `out_width × out_height`
+/// (at most twice as large) by bilinear interpolation with pixel centres aligned.
+pub(crate) fn double(
+    planes: &Planes,
+    width: u32,
+    height: u32,
+    out_width: u32,
+    out_height: u32,
+) -> Planes {
+    let (w, h) = (width.max(1) as usize, height.max(1) as usize);
+    let (ow, oh) = (out_width as usize, out_height as usize);
+    let mut out = Planes::zeros(planes.channels, oh, ow);
+    // Source coordinate of output index i: (i + 0.5) / 2 - 0.5, clamped to the image.
+    let taps = |i: usize, n: usize| -> (usize, usize, f32) {
+        let s = ((i as f32 + 0.5) / 2.0 - 0.5).clamp(0.0, (n - 1) as f32);
+        let lo = s.floor() as usize;
+        let hi = (lo + 1).min(n - 1);
+        (lo, hi, s - lo as f32)
+    };
+    let columns: Vec<_> = (0..ow).map(|x| taps(x, w)).collect();
+    for c in 0..planes.channels {
+        let src = &planes.data[c * planes.height * planes.width..][..planes.height * planes.width];
+        for y in 0..oh {
+            let (y0, y1, fy) = taps(y, h);
+            let (r0, r1) = (&src[y0 * planes.width..], &src[y1 * planes.width..]);
+            let row = &mut out.data[(c * oh + y) * ow..][..ow];
+            for (v, &(x0, x1, fx)) in row.iter_mut().zip(&columns) {
+                let top = r0[x0] + fx * (r0[x1] - r0[x0]);
+                let bottom = r1[x0] + fx * (r1[x1] - r1[x0]);
+                *v = top + fy * (bottom - top);
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,5 +160,19 @@ mod tests {
         assert_eq!(from_planes(&planes, 3, 2, 1), img);
         let rgb = RawImage::new(1, 1, 3, vec![10, 20, 30]).unwrap();
         assert_eq!(from_planes(&to_planes(&rgb), 1, 1, 3), rgb);
+    }
+
+    #[test]
+    fn halving_and_doubling_keep_flat_images_and_sizes() {
+        let img = RawImage::new(5, 3, 1, vec![100; 15]).unwrap();
+        let half = halve(&img);
+        assert_eq!((half.width, half.height), (3, 2));
+        assert!(half.pixels.iter().all(|&p| p == 100));
+        let planes = to_planes(&half);
+        let doubled = double(&planes, 3, 2, 5, 3);
+        assert_eq!((doubled.width, doubled.height), (5, 3));
+        assert_eq!(from_planes(&doubled, 5, 3, 1), img);
+        let ramp = RawImage::new(4, 1, 1, vec![0, 100, 200, 250]).unwrap();
+        assert_eq!(halve(&ramp).pixels, vec![50, 225]);
     }
 }
