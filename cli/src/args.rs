@@ -23,6 +23,7 @@ Examples:
   ncodec test *.ncz                verify files without writing anything
   ncodec info --json notes.txt.ncz show the header, codec and ratio
   ncodec eval bytes corpus/        bits per byte against gzip, bzip2, xz, zstd, brotli
+  ncodec eval image photos/        rate-distortion against JPEG, WebP, AVIF (--plot rd.svg)
   ncodec demo                      run the evaluation on the built-in sample set";
 
 /// The `ncodec` command line.
@@ -356,6 +357,63 @@ pub struct InfoArgs {
 pub enum EvalCommand {
     /// Bits per byte and speed of every ncodec codec and classical baseline on files.
     Bytes(EvalBytesArgs),
+    /// Rate and distortion (PSNR, MS-SSIM) of the learned image codec against JPEG, WebP,
+    /// AVIF and PNG on photos, with BD-rates and RD curves.
+    #[command(after_help = EVAL_IMAGE_EXAMPLES)]
+    Image(EvalImageArgs),
+}
+
+const EVAL_IMAGE_EXAMPLES: &str = "\
+Examples:
+  ncodec eval image data-cache/image/valid --json rd.json --plot rd.svg
+  ncodec eval image photos/ --max-images 4 --no-ncodec
+  ncodec eval image photos/ --only ncodec,jpeg --effort 1,2,3 --levels 1,2 -T 2
+
+Every point is a real file: bpp counts all of its bytes (the whole .ncz for ncodec).
+Means are over photos at each setting; BD-rates compare ncodec (per effort) with each
+lossy baseline, and WebP and AVIF with JPEG (negative = fewer bits at equal quality).";
+
+/// Options of `ncodec eval image`.
+#[derive(Debug, Args)]
+pub struct EvalImageArgs {
+    /// Photos, or folders searched recursively for .png, .jpg and .jpeg files.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Also write every point (per photo, and the means) as JSON to this file.
+    #[arg(long = "json", value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Also draw the RD curves (bpp against PSNR and MS-SSIM) as SVG to this file.
+    #[arg(long = "plot", value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+    /// ncodec encoder efforts, one curve each (1 fastest to 3 best; 2 and 3 refine the
+    /// latents and encode tens of times slower).
+    #[arg(long = "effort", value_name = "LIST", value_delimiter = ',', default_value = "1",
+          value_parser = clap::value_parser!(u8).range(1..=3))]
+    pub efforts: Vec<u8>,
+    /// ncodec quality levels (default: all that the build ships).
+    #[arg(long = "levels", value_name = "LIST", value_delimiter = ',',
+          value_parser = clap::value_parser!(u8).range(1..))]
+    pub levels: Option<Vec<u8>>,
+    /// Quality sweep of JPEG, WebP and AVIF instead of their defaults
+    /// (JPEG and WebP 5,10,20,...,90,95; AVIF 10,20,...,90).
+    #[arg(long = "qualities", value_name = "LIST", value_delimiter = ',',
+          value_parser = clap::value_parser!(u8).range(1..=100))]
+    pub qualities: Option<Vec<u8>>,
+    /// Use only the first N photos (in name order).
+    #[arg(long = "max-images", value_name = "N")]
+    pub max_images: Option<usize>,
+    /// Only these contenders (comma-separated: ncodec, jpeg, webp, avif, png).
+    #[arg(long = "only", value_name = "NAMES", conflicts_with_all = ["no_baselines", "no_ncodec"])]
+    pub only: Option<String>,
+    /// Leave out the classical codecs.
+    #[arg(long = "no-baselines")]
+    pub no_baselines: bool,
+    /// Leave out ncodec's learned codec.
+    #[arg(long = "no-ncodec", conflicts_with = "no_baselines")]
+    pub no_ncodec: bool,
+    /// Codings run at once (0: one per core); each coding uses one thread.
+    #[arg(short = 'T', long = "threads", value_name = "N", default_value_t = 1)]
+    pub threads: usize,
 }
 
 /// Options of `ncodec eval bytes`.

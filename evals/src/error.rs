@@ -24,4 +24,29 @@ pub enum EvalError {
     /// The report could not be serialised.
     #[error("cannot serialise report: {0}")]
     Json(#[from] serde_json::Error),
+    /// An image codec failed to encode or decode.
+    #[error("{codec}: {reason}")]
+    ImageCodec {
+        /// The codec's name.
+        codec: &'static str,
+        /// What went wrong.
+        reason: String,
+    },
+    /// A photo could not be read or decoded.
+    #[error("{path}: {reason}")]
+    ImageInput {
+        /// The file or folder.
+        path: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// No photos to evaluate.
+    #[error("no photos (.png, .jpg, .jpeg) found")]
+    NoImages,
+    /// An option of the image evaluation is out of range.
+    #[error("{0}")]
+    InvalidOption(String),
+    /// The plot could not be drawn.
+    #[error("cannot draw the plot: {0}")]
+    Plot(String),
 }

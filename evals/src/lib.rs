@@ -15,6 +15,9 @@
 //!
 //! The ncodec codecs take part through [`all_contenders`] / [`ncodec_contenders`];
 //! the embedded sample files come from [`ncodec_datasets::sample_files`].
+//!
+//! [`images`] holds the rate–distortion evaluation of the lossy image codec (`ncodec eval
+//! image`): PSNR and MS-SSIM, JPEG, WebP, AVIF and PNG baselines, BD-rates and SVG plots.
 
 #![warn(missing_docs)]
 

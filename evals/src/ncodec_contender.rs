@@ -42,11 +42,13 @@ impl Contender for NcodecContender {
     }
 }
 
-/// Every codec of ncodec's default registry, in registration order, run with
-/// `threads` threads (0: all cores).
+/// Every lossless codec of ncodec's default registry, in
+/// registration order, run with `threads` threads (0: all cores). The lossy image codec
+/// is measured by [`run_image_eval`](crate::images::run_image_eval) instead.
 pub fn ncodec_contenders(threads: usize) -> Vec<Box<dyn Contender>> {
     ncodec::registry::default_registry()
         .codecs()
+        .filter(|c| !c.lossy())
         .map(|c| Box::new(NcodecContender::new(c.name(), threads)) as Box<dyn Contender>)
         .collect()
 }

@@ -1,4 +1,6 @@
-//! `ncodec eval bytes`: bits per byte and speed against classical compressors.
+//! `ncodec eval bytes`: bits per byte and speed against classical compressors;
+//! `ncodec eval image`: rate–distortion of the learned image codec against JPEG, WebP,
+//! AVIF and PNG.
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -6,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use ncodec_evals::{all_contenders, run_bytes_eval, EvalOptions, Report, Selection};
 
-use crate::args::{EvalCommand, EvalCommonArgs};
+use crate::args::{EvalCommand, EvalCommonArgs, EvalImageArgs};
 
 /// Runs an evaluation subcommand.
 pub fn run(command: &EvalCommand) -> Result<ExitCode> {
@@ -15,7 +17,84 @@ pub fn run(command: &EvalCommand) -> Result<ExitCode> {
             let files = ncodec_datasets::read_files(&args.paths)?;
             evaluate(&files, &args.common)
         }
+        EvalCommand::Image(args) => evaluate_images(args),
     }
+}
+
+/// Runs the image evaluation, prints the table, writes JSON and the plot if asked.
+/// Fails (non-zero exit) if any coding failed.
+fn evaluate_images(args: &EvalImageArgs) -> Result<ExitCode> {
+    use ncodec_evals::images::{self, ImageBaseline, ImageEvalOptions};
+
+    let mut options = ImageEvalOptions {
+        efforts: args.efforts.clone(),
+        levels: args.levels.clone(),
+        qualities: args.qualities.clone(),
+        threads: args.threads,
+        ncodec: !args.no_ncodec,
+        baselines: if args.no_baselines {
+            Vec::new()
+        } else {
+            ImageBaseline::ALL.to_vec()
+        },
+    };
+    if let Some(only) = &args.only {
+        options.ncodec = false;
+        options.baselines.clear();
+        for name in only.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            if name.eq_ignore_ascii_case("ncodec") {
+                options.ncodec = true;
+            } else if let Some(b) = ImageBaseline::from_name(name) {
+                options.baselines.push(b);
+            } else {
+                anyhow::bail!(
+                    "unknown contender {name:?} for --only (available: ncodec, jpeg, webp, avif, png)"
+                );
+            }
+        }
+    }
+    let show_progress = std::io::stderr().is_terminal();
+    let photos = images::load_images(&args.paths, args.max_images)?;
+    if show_progress {
+        eprintln!("{} photos", photos.len());
+    }
+    let progress = |msg: &str| {
+        if show_progress {
+            eprint!("\r\x1b[2K{msg}");
+        }
+    };
+    let started = std::time::Instant::now();
+    let report = images::run_image_eval(&photos, &options, &progress)?;
+    if show_progress {
+        eprint!("\r\x1b[2K");
+    }
+    println!("{}", report.to_table());
+    eprintln!("measured in {:.1} s", started.elapsed().as_secs_f64());
+    if let Some(path) = &args.json {
+        std::fs::write(path, report.to_json_pretty()?)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        eprintln!("wrote {}", path.display());
+    }
+    if let Some(path) = &args.plot {
+        std::fs::write(path, images::rd_plot_svg(&report)?)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        eprintln!("wrote {}", path.display());
+    }
+    let errors: Vec<_> = report.errors().collect();
+    for point in &errors {
+        eprintln!(
+            "ncodec: {} {} on {}: {}",
+            point.contender,
+            point.label,
+            point.image,
+            point.error.as_deref().unwrap_or("failed")
+        );
+    }
+    Ok(if errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 /// Runs the bytes evaluation on named buffers, prints the table, writes JSON if asked.

@@ -1,14 +1,12 @@
-//! Classical image codecs as rate–distortion baselines, and the metrics to compare
-//! learned codecs with them.
-//!
-//! JPEG (baseline, 4:2:0 as the `image` crate writes it) is swept over its quality
-//! setting; [`psnr_at_bpp`] interpolates its PSNR at a given rate, so a learned codec's
-//! operating point can be compared at equal bits per pixel.
+//! JPEG's pooled rate–distortion curve and PSNR at a given rate, for comparing one
+//! operating point of a learned codec with JPEG at equal bits per pixel (used by
+//! `ncodec train export-image`).
 
-use std::io::Cursor;
+use image::RgbImage;
 
-use image::codecs::jpeg::JpegEncoder;
-use image::{ImageFormat, RgbImage};
+use super::baselines::jpeg_round_trip;
+#[cfg(test)]
+use super::metrics::psnr;
 
 /// One operating point: rate and quality.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -19,37 +17,6 @@ pub struct RdPoint {
     pub bpp: f64,
     /// PSNR in dB (8-bit RGB).
     pub psnr: f64,
-}
-
-/// PSNR in dB between two RGB images of the same size (infinite when equal; 0 for
-/// different sizes).
-pub fn psnr(a: &RgbImage, b: &RgbImage) -> f64 {
-    if a.dimensions() != b.dimensions() {
-        return 0.0;
-    }
-    let se: f64 = a
-        .as_raw()
-        .iter()
-        .zip(b.as_raw())
-        .map(|(&x, &y)| {
-            let d = f64::from(x) - f64::from(y);
-            d * d
-        })
-        .sum();
-    let n = a.as_raw().len().max(1) as f64;
-    if se == 0.0 {
-        f64::INFINITY
-    } else {
-        10.0 * (255.0 * 255.0 / (se / n)).log10()
-    }
-}
-
-/// Encodes `img` as JPEG at `quality` (1..=100) and decodes it back: `(file, decoded)`.
-pub fn jpeg_round_trip(img: &RgbImage, quality: u8) -> image::ImageResult<(Vec<u8>, RgbImage)> {
-    let mut file = Vec::new();
-    JpegEncoder::new_with_quality(&mut file, quality.clamp(1, 100)).encode_image(img)?;
-    let decoded = image::load(Cursor::new(&file), ImageFormat::Jpeg)?.to_rgb8();
-    Ok((file, decoded))
 }
 
 /// JPEG's rate–distortion curve over `images` (bits and squared errors pooled over all
