@@ -42,15 +42,30 @@ use crate::format::{read_varint, write_varint, SliceReader};
 use crate::runtime::image_ae::ImageAe;
 use crate::Error;
 
-/// The shipped models, lowest rate first.
-static MODEL_WEIGHTS: [&[u8]; 1] = [include_bytes!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../models/weights/image-q3.nciw"
-))];
+/// The shipped models, lowest rate first (`models/weights/image-N.nciw`, each with its
+/// training manifest beside it).
+static MODEL_WEIGHTS: [&[u8]; 4] = [
+    include_bytes!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../models/weights/image-1.nciw"
+    )),
+    include_bytes!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../models/weights/image-2.nciw"
+    )),
+    include_bytes!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../models/weights/image-3.nciw"
+    )),
+    include_bytes!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../models/weights/image-4.nciw"
+    )),
+];
 
 /// Each model's rate–distortion trade-off λ (its training loss was
 /// `bpp + λ·255²·MSE`); latent refinement optimises the same loss.
-const MODEL_LAMBDAS: [f64; 1] = [0.0067];
+const MODEL_LAMBDAS: [f64; 4] = [0.0018, 0.0035, 0.013, 0.025];
 
 /// A quality level: which model codes the image, at which scale.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,7 +78,13 @@ struct Level {
 }
 
 /// The quality levels, lowest rate first: level `l` is `LEVELS[l - 1]`.
-const LEVELS: [Level; 2] = [Level { model: 0, scale: 2 }, Level { model: 0, scale: 1 }];
+const LEVELS: [Level; 5] = [
+    Level { model: 0, scale: 2 },
+    Level { model: 0, scale: 1 },
+    Level { model: 1, scale: 1 },
+    Level { model: 2, scale: 1 },
+    Level { model: 3, scale: 1 },
+];
 
 /// Gradient steps of latent refinement per effort (1 = none).
 const EFFORT_ITERATIONS: [usize; 3] = [0, 30, 150];
@@ -72,7 +93,7 @@ const EFFORT_ITERATIONS: [usize; 3] = [0, 30, 150];
 const DEFAULT_EFFORT: u8 = 1;
 
 /// The level used when none is asked for.
-const DEFAULT_LEVEL: u8 = 1;
+const DEFAULT_LEVEL: u8 = 3;
 
 /// Model id of the image autoencoder bundle in `.ncz` headers.
 pub const MODEL_ID: u16 = 3;
