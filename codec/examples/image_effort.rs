@@ -1,7 +1,8 @@
 //! Rate and PSNR of the `image` codec per effort on photos: real `.ncz` sizes.
 //!
-//! `cargo run --release -p ncodec --example image_effort -- [--quality N] [--efforts E] PHOTO...`
-//! (efforts 1 to E, default 3). Ends with the total bytes per effort.
+//! `cargo run --release -p ncodec --example image_effort -- [--quality N] [--efforts E]
+//! [--size WxH] PHOTO...` (efforts 1 to E, default 3; `--size` resizes each photo first,
+//! e.g. 768x512 for the speed targets). Ends with the total bytes per effort.
 
 use std::time::Instant;
 
@@ -21,17 +22,25 @@ fn psnr(a: &RawImage, b: &RawImage) -> f64 {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     let (mut quality, mut efforts) = (1u8, 3u8);
+    let mut size: Option<(u32, u32)> = None;
     while args.len() > 1 && args[0].starts_with("--") {
         match args[0].as_str() {
             "--quality" => quality = args[1].parse()?,
             "--efforts" => efforts = args[1].parse()?,
+            "--size" => {
+                let (w, h) = args[1].split_once('x').ok_or("--size takes WxH")?;
+                size = Some((w.parse()?, h.parse()?));
+            }
             other => return Err(format!("unknown option {other}").into()),
         }
         args.drain(..2);
     }
     let mut totals = vec![0usize; usize::from(efforts)];
     for path in &args {
-        let img = image::open(path)?.to_rgb8();
+        let mut img = image::open(path)?.to_rgb8();
+        if let Some((w, h)) = size {
+            img = image::imageops::resize(&img, w, h, image::imageops::FilterType::Lanczos3);
+        }
         let (w, h) = img.dimensions();
         let raw = RawImage::new(w, h, 3, img.into_raw())?;
         let ppm = raw.to_ppm();
