@@ -304,7 +304,30 @@ pub struct GdnLite {
     pub inverse: bool,
 }
 
+/// Positions per band of [`GdnLite`]'s parallel work.
+const GDN_BAND: usize = 4096;
+
 impl GdnLite {
+    /// `β + γ·|x|` for the `len` positions from `p0` of `data` (`c` planes of `n` values),
+    /// as `c` rows of `len`.
+    fn band_norm(&self, data: &[f32], c: usize, n: usize, p0: usize, len: usize) -> Vec<f32> {
+        let mut abs = vec![0.0f32; c * len];
+        for i in 0..c {
+            for (a, &v) in abs[i * len..][..len]
+                .iter_mut()
+                .zip(&data[i * n + p0..][..len])
+            {
+                *a = v.abs();
+            }
+        }
+        let mut norm = vec![0.0f32; c * len];
+        for o in 0..c {
+            norm[o * len..][..len].fill(self.beta.get(o).copied().unwrap_or(1.0));
+        }
+        gemm(c, c, len, (&self.gamma, c, 1), (&abs, len, 1), &mut norm);
+        norm
+    }
+
     /// The gradient with respect to the input `x` (before [`forward`](Self::forward)) of
     /// a loss whose gradient with respect to the output is `grad`, for the inverse
     /// normalization `y = x · (β + γ·|x|)`: `grad · n + sign(x) · γᵀ(grad · x)`.
@@ -316,32 +339,20 @@ impl GdnLite {
         if c == 0 || n == 0 || self.gamma.len() < c * c || grad.data.len() != x.data.len() {
             return out;
         }
-        let band = 4096usize;
-        let starts: Vec<usize> = (0..n).step_by(band).collect();
+        let starts: Vec<usize> = (0..n).step_by(GDN_BAND).collect();
         let parts: Vec<Vec<f32>> = starts
             .par_iter()
             .map(|&p0| {
-                let len = band.min(n - p0);
-                let mut abs = vec![0.0f32; c * len];
+                let len = GDN_BAND.min(n - p0);
+                let norm = self.band_norm(&x.data, c, n, p0, len);
                 let mut gx = vec![0.0f32; c * len];
                 for i in 0..c {
                     let xs = &x.data[i * n + p0..][..len];
                     let gs = &grad.data[i * n + p0..][..len];
-                    for (((a, g), &xv), &gv) in abs[i * len..][..len]
-                        .iter_mut()
-                        .zip(&mut gx[i * len..][..len])
-                        .zip(xs)
-                        .zip(gs)
-                    {
-                        *a = xv.abs();
+                    for ((g, &xv), &gv) in gx[i * len..][..len].iter_mut().zip(xs).zip(gs) {
                         *g = gv * xv;
                     }
                 }
-                let mut norm = vec![0.0f32; c * len];
-                for o in 0..c {
-                    norm[o * len..][..len].fill(self.beta.get(o).copied().unwrap_or(1.0));
-                }
-                gemm(c, c, len, (&self.gamma, c, 1), (&abs, len, 1), &mut norm);
                 // back[j] = Σ_o γ[o][j] · grad[o] · x[o]
                 let mut back = vec![0.0f32; c * len];
                 gemm(c, c, len, (&self.gamma, 1, c), (&gx, len, 1), &mut back);
@@ -364,7 +375,7 @@ impl GdnLite {
             })
             .collect();
         for (&p0, part) in starts.iter().zip(&parts) {
-            let len = band.min(n - p0);
+            let len = GDN_BAND.min(n - p0);
             for j in 0..c {
                 out.data[j * n + p0..][..len].copy_from_slice(&part[j * len..][..len]);
             }
@@ -379,32 +390,14 @@ impl GdnLite {
         if c == 0 || n == 0 || self.gamma.len() < c * c {
             return;
         }
-        let band = 4096usize;
-        let starts: Vec<usize> = (0..n).step_by(band).collect();
+        let starts: Vec<usize> = (0..n).step_by(GDN_BAND).collect();
         let data = &x.data;
         let norms: Vec<Vec<f32>> = starts
             .par_iter()
-            .map(|&p0| {
-                let len = band.min(n - p0);
-                let mut abs = vec![0.0f32; c * len];
-                for i in 0..c {
-                    for (a, &v) in abs[i * len..][..len]
-                        .iter_mut()
-                        .zip(&data[i * n + p0..][..len])
-                    {
-                        *a = v.abs();
-                    }
-                }
-                let mut norm = vec![0.0f32; c * len];
-                for o in 0..c {
-                    norm[o * len..][..len].fill(self.beta.get(o).copied().unwrap_or(1.0));
-                }
-                gemm(c, c, len, (&self.gamma, c, 1), (&abs, len, 1), &mut norm);
-                norm
-            })
+            .map(|&p0| self.band_norm(data, c, n, p0, GDN_BAND.min(n - p0)))
             .collect();
         for (&p0, norm) in starts.iter().zip(&norms) {
-            let len = band.min(n - p0);
+            let len = GDN_BAND.min(n - p0);
             for o in 0..c {
                 let values = &mut x.data[o * n + p0..][..len];
                 for (v, &d) in values.iter_mut().zip(&norm[o * len..][..len]) {

@@ -262,6 +262,7 @@ fn encode_at(
     };
     let x = transform::to_planes(coded);
     let y = model.analyse(&x);
+    let tables = priors(model)?;
     let phases = EFFORT_PHASES[usize::from(effort.clamp(1, 3)) - 1];
     let mut latents = model.quantize(&y);
     let (latent_h, latent_w) = (y.height, y.width);
@@ -274,6 +275,7 @@ fn encode_at(
         };
         latents = refine::refine(
             model,
+            &tables,
             &x,
             coded.width as usize,
             coded.height as usize,
@@ -292,7 +294,6 @@ fn encode_at(
         height: image.height,
     }
     .write(&mut out);
-    let tables = priors(model)?;
     out.extend_from_slice(&latent_coder::encode(
         &latents,
         &tables,

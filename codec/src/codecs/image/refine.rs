@@ -38,9 +38,11 @@ pub(crate) struct Loss {
 }
 
 /// Refines the analysis output `y` for the padded image `x` whose real size is
-/// `width × height`; returns the best integer latents found.
+/// `width × height`; `tables` are the model's latent priors. Returns the best integer
+/// latents found.
 pub(crate) fn refine(
     model: &ImageAe,
+    tables: &[&FrequencyTable],
     x: &Planes,
     width: usize,
     height: usize,
@@ -49,9 +51,6 @@ pub(crate) fn refine(
 ) -> Vec<i32> {
     let range = model.shape().range as i32;
     let costs = bit_costs(model);
-    let tables: Vec<&FrequencyTable> = (0..model.shape().latent)
-        .map_while(|c| model.prior(c))
-        .collect();
     let pixels = (width * height).max(1) as f64;
     let scale = refinement.lambda * 255.0 * 255.0;
     let mut current = y.clone();
@@ -67,24 +66,9 @@ pub(crate) fn refine(
             ..current.clone()
         };
         let (x_hat, trace) = model.synthesise_traced(&latents);
-        let mut loss = measure(
-            &costs,
-            &q,
-            per_channel,
-            range,
-            x,
-            &x_hat,
-            width,
-            height,
-            scale,
-        );
-        // Judge each step by the size the latent coder really produces (the tables'
+        // Each step is judged by the size the latent coder really produces (the tables'
         // information content only steers the gradient).
-        if !tables.is_empty() {
-            let bytes = latent_coder::encode(&q, &tables, range as usize, y.height, y.width);
-            loss.bpp = (bytes.len() * 8) as f64 / pixels;
-            loss.total = loss.bpp + scale * loss.mse;
-        }
+        let loss = measure(tables, &q, y, x, &x_hat, width, height, scale);
         if loss.total < best_loss {
             best_loss = loss.total;
             best = q;
@@ -144,27 +128,21 @@ fn bit_costs(model: &ImageAe) -> Vec<Vec<f32>> {
         .collect()
 }
 
-/// The loss of latents `q` with reconstruction `x_hat` of `x`.
+/// The loss of latents `q` (shaped like `y`) with reconstruction `x_hat` of `x`: the
+/// latent coder's real output size and the distortion over the image's own pixels.
 #[allow(clippy::too_many_arguments)]
 fn measure(
-    costs: &[Vec<f32>],
+    tables: &[&FrequencyTable],
     q: &[i32],
-    per_channel: usize,
-    range: i32,
+    y: &Planes,
     x: &Planes,
     x_hat: &Planes,
     width: usize,
     height: usize,
     scale: f64,
 ) -> Loss {
-    let bits: f64 = q
-        .iter()
-        .enumerate()
-        .map(|(i, &v)| {
-            let table = &costs[(i / per_channel.max(1)).min(costs.len() - 1)];
-            f64::from(table[(v + range) as usize])
-        })
-        .sum();
+    let range = tables.first().map_or(0, |t| t.len() / 2);
+    let bits = (latent_coder::encode(q, tables, range, y.height, y.width).len() * 8) as f64;
     let mut se = 0.0f64;
     for c in 0..3.min(x_hat.channels) {
         for row in 0..height.min(x_hat.height) {
@@ -187,7 +165,7 @@ fn measure(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codecs::image::{shipped_levels, transform, RawImage};
+    use crate::codecs::image::{priors, shipped_levels, transform, RawImage};
 
     #[test]
     fn refinement_lowers_the_real_loss_of_a_photo_like_image() {
@@ -203,26 +181,14 @@ mod tests {
         let image = RawImage::new(w as u32, h as u32, 3, pixels).unwrap();
         let x = transform::to_planes(&image);
         let y = model.analyse(&x);
+        let tables = priors(model).unwrap();
         let loss_of = |q: &[i32]| {
             let latents = Planes {
                 data: q.iter().map(|&v| v as f32).collect(),
                 ..y.clone()
             };
             let x_hat = model.synthesise_traced(&latents).0;
-            let costs = bit_costs(model);
-            let range = model.shape().range as i32;
-            let scale = 0.0067 * 255.0 * 255.0;
-            measure(
-                &costs,
-                q,
-                y.height * y.width,
-                range,
-                &x,
-                &x_hat,
-                w,
-                h,
-                scale,
-            )
+            measure(&tables, q, &y, &x, &x_hat, w, h, 0.0067 * 255.0 * 255.0)
         };
         let plain = loss_of(&model.quantize(&y));
         let refinement = Refinement {
@@ -230,7 +196,7 @@ mod tests {
             lr: 0.2,
             lambda: 0.0067,
         };
-        let refined = loss_of(&refine(model, &x, w, h, &y, refinement));
+        let refined = loss_of(&refine(model, &tables, &x, w, h, &y, refinement));
         assert!(
             refined.total < plain.total,
             "refined {refined:?} vs plain {plain:?}"
