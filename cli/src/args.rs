@@ -24,6 +24,7 @@ Examples:
   ncodec info --json notes.txt.ncz show the header, codec and ratio
   ncodec eval bytes corpus/        bits per byte against gzip, bzip2, xz, zstd, brotli
   ncodec eval image photos/        rate-distortion against JPEG, WebP, AVIF (--plot rd.svg)
+  ncodec eval audio speech/        rate-quality against Opus, Codec 2, MP3 (--plot rq.svg)
   ncodec demo                      run the evaluation on the built-in sample set";
 
 /// The `ncodec` command line.
@@ -81,6 +82,72 @@ pub enum TrainCommand {
     /// Export an image run's best weights for the codec (`image-ae.nciw` in the run), with
     /// integer prior tables, and measure the codec's transforms against burn's.
     ExportImage(TrainExportImageArgs),
+    /// The speech codec's feature autoencoder (FSQ), on the speech corpus.
+    Audio(TrainAudioArgs),
+    /// Export a speech run's best weights for the codec (`.ncsw`), with entropy tables
+    /// counted on the train split.
+    ExportAudio(TrainExportAudioArgs),
+}
+
+/// Options of `ncodec train audio`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Example:\n  bash ../shared/data/audio.sh data-cache\n  ncodec train audio --data data-cache/audio --out runs/speech-1 --latent 10 --minutes 20\n  ncodec train export-audio --run runs/speech-1 --out models/weights/speech-1.ncsw"
+)]
+pub struct TrainAudioArgs {
+    /// Speech folder with train/ and valid/ (built by ../shared/data/audio.sh).
+    #[arg(long = "data", value_name = "DIR")]
+    pub data: PathBuf,
+    /// Output folder for checkpoints, the best weights, the log and the manifest.
+    #[arg(long = "out", value_name = "DIR")]
+    pub out: PathBuf,
+    /// Continue the run in --out from its last checkpoint.
+    #[arg(long = "resume")]
+    pub resume: bool,
+    /// Stop after this many minutes of training in this call.
+    #[arg(long = "minutes", value_name = "M")]
+    pub minutes: Option<f64>,
+    /// Total steps (the learning-rate schedule spans them).
+    #[arg(long = "steps", default_value_t = 20_000)]
+    pub steps: u64,
+    /// 10 ms frames per coded block.
+    #[arg(long = "block", default_value_t = 2)]
+    pub block: usize,
+    /// Codes per block.
+    #[arg(long = "latent", default_value_t = 10)]
+    pub latent: usize,
+    /// Levels per code (odd).
+    #[arg(long = "levels", default_value_t = 7)]
+    pub levels: usize,
+    /// Hidden width of the encoder and decoder MLPs.
+    #[arg(long = "hidden", default_value_t = 256)]
+    pub hidden: usize,
+    /// Pitch indices per octave.
+    #[arg(long = "pitch-steps", default_value_t = 24)]
+    pub pitch_steps: usize,
+    /// Blocks on each side whose codes the decoder also sees.
+    #[arg(long = "context", default_value_t = 1)]
+    pub context: usize,
+    /// Blocks per step.
+    #[arg(long = "batch", default_value_t = 256)]
+    pub batch: usize,
+    /// Peak learning rate (Adam, cosine decay).
+    #[arg(long = "lr", default_value_t = 2e-3)]
+    pub lr: f64,
+    /// Random seed.
+    #[arg(long = "seed", default_value_t = 1)]
+    pub seed: u64,
+}
+
+/// Options of `ncodec train export-audio`.
+#[derive(Debug, Args)]
+pub struct TrainExportAudioArgs {
+    /// The run folder (the --out of `ncodec train audio`).
+    #[arg(long = "run", value_name = "DIR")]
+    pub run: PathBuf,
+    /// The weights file to write (e.g. models/weights/speech-1.ncsw).
+    #[arg(long = "out", value_name = "FILE")]
+    pub out: PathBuf,
 }
 
 /// Options of `ncodec train export-image`.
@@ -259,8 +326,9 @@ pub struct CodingArgs {
     pub rm: bool,
 
     /// Codec for compression (see `ncodec info --codecs`): `cm` (the default), `lm`,
-    /// `lm-token` (experimental: smaller than `cm` on prose but not yet than `lm`) or
-    /// `store`.
+    /// `lm-token` (experimental: smaller than `cm` on prose but not yet than `lm`),
+    /// `store`, or the lossy `image` and `speech` (which --quality, --bpp and --kbps pick
+    /// by themselves).
     #[arg(long = "codec", value_name = "NAME", conflicts_with = "level")]
     pub codec: Option<String>,
 
@@ -288,6 +356,14 @@ pub struct CodingArgs {
     #[arg(long = "effort", value_name = "N", value_parser = clap::value_parser!(u8).range(1..=3), conflicts_with = "level")]
     pub effort: Option<u8>,
 
+    /// Lossy speech compression at about X kilobits per second: picks the learned
+    /// `speech` codec at its highest level whose nominal rate is at most X (1.5 or 3;
+    /// or give --codec speech --quality 1|2). Takes WAV (16/24-bit, float), FLAC, MP3,
+    /// OGG/Vorbis at any rate and channel count; codes 16 kHz mono and decompresses to a
+    /// 16 kHz mono WAV of the same duration.
+    #[arg(long = "kbps", value_name = "X", conflicts_with_all = ["level", "bpp", "effort"])]
+    pub kbps: Option<f64>,
+
     /// Chunk size for compression, a power of two like 64K, 1M or 4M (default 4M).
     /// Chunks are coded independently and in parallel.
     #[arg(long = "chunk-size", value_name = "SIZE", value_parser = crate::size::parse_size)]
@@ -312,11 +388,12 @@ impl CodingArgs {
         self.quality.is_some() || self.bpp.is_some() || self.effort.is_some()
     }
 
-    /// The codec to compress with: `--codec`, else `image` for the lossy image options,
-    /// else the one of `-l`, else `cm`.
+    /// The codec to compress with: `--codec`, else `speech` for `--kbps`, else `image`
+    /// for the lossy image options, else the one of `-l`, else `cm`.
     pub fn codec_name(&self) -> &str {
         match (&self.codec, self.level) {
             (Some(name), _) => name,
+            (None, _) if self.kbps.is_some() => "speech",
             (None, _) if self.wants_lossy_image() => "image",
             (None, Some(level)) => LEVEL_CODECS[usize::from(level.clamp(1, 2)) - 1],
             (None, None) => LEVEL_CODECS[0],
@@ -361,6 +438,49 @@ pub enum EvalCommand {
     /// AVIF and PNG on photos, with BD-rates and RD curves.
     #[command(after_help = EVAL_IMAGE_EXAMPLES)]
     Image(EvalImageArgs),
+    /// Rate and quality (PESQ, STOI, log-mel distance) of the learned speech codec against
+    /// Opus, Codec 2 and MP3 on speech files.
+    #[command(after_help = EVAL_AUDIO_EXAMPLES)]
+    Audio(EvalAudioArgs),
+}
+
+const EVAL_AUDIO_EXAMPLES: &str = "\
+Examples:
+  ncodec eval audio data-cache/audio/valid --max-files 10 --json rq.json --plot rq.svg
+  ncodec eval audio speech/ --only opus,codec2 -T 2
+
+Files are mixed down to mono and resampled to 16 kHz. Every point is a real stream:
+kbps counts all of its bytes (the whole .ncz for ncodec; Opus packets with their
+lengths; Codec 2 and MP3 frames). PESQ-WB and PESQ-NB are MOS-LQO (P.862.2, P.862.1),
+STOI is pystoi's, the mel distance is an L1 of log-mel spectra (lower is better).";
+
+/// Options of `ncodec eval audio`.
+#[derive(Debug, Args)]
+pub struct EvalAudioArgs {
+    /// Audio files, or folders searched recursively for .wav, .flac, .mp3 and .ogg files.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Also write every point (per file, and the means) as JSON to this file.
+    #[arg(long = "json", value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Also draw the curves (kbps against PESQ-NB and STOI) as SVG to this file.
+    #[arg(long = "plot", value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+    /// Use only the first N files (in name order).
+    #[arg(long = "max-files", value_name = "N")]
+    pub max_files: Option<usize>,
+    /// Only these contenders (comma-separated: ncodec, opus, codec2, mp3).
+    #[arg(long = "only", value_name = "NAMES", conflicts_with_all = ["no_baselines", "no_ncodec"])]
+    pub only: Option<String>,
+    /// Leave out the classical codecs.
+    #[arg(long = "no-baselines")]
+    pub no_baselines: bool,
+    /// Leave out ncodec's learned codec.
+    #[arg(long = "no-ncodec", conflicts_with = "no_baselines")]
+    pub no_ncodec: bool,
+    /// Codings run at once (0: one per core); each coding uses one thread.
+    #[arg(short = 'T', long = "threads", value_name = "N", default_value_t = 1)]
+    pub threads: usize,
 }
 
 const EVAL_IMAGE_EXAMPLES: &str = "\

@@ -392,3 +392,101 @@ fn lossy_image_options_fail_cleanly() {
     assert!(stderr(&bad).contains("corrupt"), "{}", stderr(&bad));
     assert!(!dir.path().join("bad.png").exists());
 }
+
+fn speech_flac() -> Vec<u8> {
+    std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../evals/tests/fixtures/speech/clean.flac"
+    ))
+    .expect("speech fixture")
+}
+
+/// Samples of a 16 kHz mono 16-bit WAV as `ncodec -d` writes it.
+fn wav_samples(bytes: &[u8]) -> usize {
+    assert!(bytes.starts_with(b"RIFF") && bytes.len() >= 44);
+    assert_eq!(
+        u32::from_le_bytes(bytes[24..28].try_into().unwrap()),
+        16_000
+    );
+    assert_eq!(u16::from_le_bytes(bytes[22..24].try_into().unwrap()), 1);
+    (bytes.len() - 44) / 2
+}
+
+#[test]
+fn speech_round_trip_keeps_the_duration() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("talk.flac"), speech_flac()).unwrap();
+    let out = run(&["talk.flac", "--kbps", "1.5", "-T", "2"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("kbps over 3.00 s"),
+        "{}",
+        stderr(&out)
+    );
+    let packed = std::fs::read(dir.path().join("talk.wav.ncz")).unwrap();
+    // Level 1 is about 1.5 kbps; the container adds about 50 bytes (0.14 kbps over 3 s).
+    assert!(packed.len() * 8 < 3 * 1900, "{} bytes", packed.len());
+    let a = run(
+        &["-d", "talk.wav.ncz", "-o", "one.wav", "-T", "1"],
+        dir.path(),
+    );
+    let b = run(
+        &["-d", "talk.wav.ncz", "-o", "two.wav", "-T", "2"],
+        dir.path(),
+    );
+    assert!(a.status.success() && b.status.success(), "{}", stderr(&a));
+    let one = std::fs::read(dir.path().join("one.wav")).unwrap();
+    assert_eq!(one, std::fs::read(dir.path().join("two.wav")).unwrap());
+    assert_eq!(wav_samples(&one), 48_000);
+    // The default name of the decoded file is the WAV one, beside the FLAC input.
+    let default = run(&["-d", "talk.wav.ncz"], dir.path());
+    assert!(default.status.success(), "{}", stderr(&default));
+    assert_eq!(std::fs::read(dir.path().join("talk.wav")).unwrap(), one);
+    // --codec speech --quality 2 is the 3 kbps level: a larger file.
+    let high = run(
+        &[
+            "talk.flac",
+            "--codec",
+            "speech",
+            "--quality",
+            "2",
+            "-o",
+            "high.ncz",
+        ],
+        dir.path(),
+    );
+    assert!(high.status.success(), "{}", stderr(&high));
+    assert!(std::fs::read(dir.path().join("high.ncz")).unwrap().len() > packed.len());
+}
+
+#[test]
+fn speech_options_fail_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("talk.flac"), speech_flac()).unwrap();
+    std::fs::write(dir.path().join("notes.wav"), b"RIFF but not really audio").unwrap();
+    for (args, message) in [
+        (
+            &["notes.wav", "--kbps", "3"][..],
+            "cannot read the input as audio",
+        ),
+        (
+            &["talk.flac", "--kbps", "0.5"][..],
+            "below the speech codec's lowest rate",
+        ),
+        (&["talk.flac", "--kbps=-1"][..], "positive"),
+        (
+            &["talk.flac", "--kbps", "3", "--codec", "cm"][..],
+            "speech codec",
+        ),
+        (
+            &["talk.flac", "--codec", "speech", "--quality", "9"][..],
+            "out of range",
+        ),
+    ] {
+        let out = run(args, dir.path());
+        assert!(!out.status.success(), "{args:?}");
+        assert!(stderr(&out).contains(message), "{args:?}: {}", stderr(&out));
+    }
+    assert!(!dir.path().join("notes.wav.ncz").exists());
+    assert!(!dir.path().join("talk.wav.ncz").exists());
+}

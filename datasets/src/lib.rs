@@ -9,13 +9,19 @@
 //! ```
 //!
 //! The samples' origins and licences are listed in `datasets/samples/LICENSES.md`.
+//!
+//! [`audio`] reads audio files (WAV, FLAC, MP3, Ogg Vorbis), resamples them and writes
+//! 16-bit PCM WAV, for the speech codec and `ncodec eval audio`.
 
 #![warn(missing_docs)]
 
+pub mod audio;
 mod files;
 pub mod images;
 mod samples;
 pub mod synthetic;
 
 pub use files::read_files;
-pub use samples::{image_samples, sample, sample_files, samples, Sample, SampleKind};
+pub use samples::{
+    image_samples, sample, sample_files, samples, speech_samples, Sample, SampleKind,
+};

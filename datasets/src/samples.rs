@@ -121,6 +121,33 @@ pub fn image_samples() -> &'static [Sample] {
     &IMAGE_SAMPLES
 }
 
+/// Embedded speech for the speech codec's demo, tests and benchmarks: 16 kHz mono 16-bit
+/// WAV files (the codec's canonical content). Kept out of [`samples`].
+static SPEECH_SAMPLES: [Sample; 2] = [
+    Sample {
+        name: "speech-librivox-0870.wav",
+        kind: SampleKind::Binary,
+        license: "public domain (LibriVox)",
+        bytes: include_bytes!("../samples/speech-librivox-0870.wav"),
+    },
+    Sample {
+        name: "speech-librivox-0930.wav",
+        kind: SampleKind::Binary,
+        license: "public domain (LibriVox)",
+        bytes: include_bytes!("../samples/speech-librivox-0930.wav"),
+    },
+];
+
+/// The embedded speech (WAV files; see `datasets/samples/LICENSES.md`).
+///
+/// ```
+/// let speech = ncodec_datasets::speech_samples();
+/// assert!(speech.iter().all(|s| s.bytes.starts_with(b"RIFF")));
+/// ```
+pub fn speech_samples() -> &'static [Sample] {
+    &SPEECH_SAMPLES
+}
+
 /// The embedded samples as owned `(name, bytes)` pairs, the shape
 /// [`read_files`](crate::read_files) returns.
 pub fn sample_files() -> Vec<(String, Vec<u8>)> {

@@ -43,7 +43,26 @@ pub enum EvalError {
     /// No photos to evaluate.
     #[error("no photos (.png, .jpg, .jpeg) found")]
     NoImages,
-    /// An option of the image evaluation is out of range.
+    /// A speech codec failed to encode or decode.
+    #[error("{codec}: {reason}")]
+    AudioCodec {
+        /// The codec's name.
+        codec: &'static str,
+        /// What went wrong.
+        reason: String,
+    },
+    /// An audio file could not be read or decoded.
+    #[error("{path}: {reason}")]
+    AudioInput {
+        /// The file or folder.
+        path: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// No audio files to evaluate.
+    #[error("no audio files (.wav, .flac, .mp3, .ogg) found")]
+    NoAudio,
+    /// An option of the image or audio evaluation is out of range.
     #[error("{0}")]
     InvalidOption(String),
     /// The plot could not be drawn.

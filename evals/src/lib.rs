@@ -18,9 +18,12 @@
 //!
 //! [`images`] holds the rate–distortion evaluation of the lossy image codec (`ncodec eval
 //! image`): PSNR and MS-SSIM, JPEG, WebP, AVIF and PNG baselines, BD-rates and SVG plots.
+//! [`audio`] holds the rate–quality evaluation of the speech codec (`ncodec eval audio`):
+//! PESQ, STOI and a log-mel distance, Opus, Codec 2 and MP3 baselines, and SVG plots.
 
 #![warn(missing_docs)]
 
+pub mod audio;
 pub mod baselines;
 mod bytes;
 mod contender;

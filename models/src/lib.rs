@@ -20,6 +20,8 @@ pub mod export;
 pub mod image_ae;
 pub mod image_export;
 pub mod image_train;
+pub mod speech_ae;
+pub mod speech_train;
 pub mod text_data;
 pub mod train;
 

@@ -24,6 +24,7 @@ const SUFFIX: &str = ".ncz";
 
 /// The lossy image codec's name.
 const IMAGE_CODEC: &str = "image";
+const SPEECH_CODEC: &str = "speech";
 
 /// Runs compress or decompress over every input; reports each failure and goes on.
 pub fn run(args: &CodingArgs, direction: Direction) -> Result<ExitCode> {
@@ -83,6 +84,38 @@ fn compress_options(args: &CodingArgs, direction: Direction) -> Result<ncodec::C
         }
         options = options.chunk_size(size)?;
     }
+    if codec == SPEECH_CODEC && (args.wants_lossy_image() || args.kbps.is_some()) {
+        if direction == Direction::Decompress {
+            bail!("--kbps and --quality only apply when compressing");
+        }
+        if args.bpp.is_some() || args.effort.is_some() {
+            bail!("--bpp and --effort are options of the lossy image codec; the speech codec takes --kbps or --quality");
+        }
+        let levels = ncodec::codecs::speech::level_count();
+        let level = match (args.quality, args.kbps) {
+            (Some(level), _) if !(1..=levels).contains(&level) => {
+                bail!("--quality {level} is out of range: the speech codec has levels 1 (about 1.5 kbps) to {levels} (about 3 kbps)")
+            }
+            (Some(level), _) => level,
+            (None, Some(kbps)) if kbps.is_finite() && kbps > 0.0 => {
+                match ncodec::codecs::speech::level_for_kbps(kbps) {
+                    Some(level) => level,
+                    None => bail!(
+                        "--kbps {kbps} is below the speech codec's lowest rate ({} kbps)",
+                        ncodec::codecs::speech::LEVEL_KBPS[0]
+                    ),
+                }
+            }
+            (None, Some(_)) => {
+                bail!("--kbps takes a positive number of kilobits per second, like 1.5")
+            }
+            (None, None) => 1,
+        };
+        return Ok(options.params(ncodec::EncodeParams::default().quality(level)));
+    }
+    if args.kbps.is_some() {
+        bail!("--kbps is an option of the speech codec; drop --codec {codec} or use --codec {SPEECH_CODEC}");
+    }
     if args.wants_lossy_image() {
         if direction == Direction::Decompress {
             bail!("--quality, --bpp and --effort only apply when compressing");
@@ -134,7 +167,14 @@ fn output_path(input: &Path, args: &CodingArgs, direction: Direction) -> Result<
             if name.ends_with(SUFFIX) {
                 bail!("already has the {SUFFIX} suffix; use -o to compress it again");
             }
-            let mut out = input.as_os_str().to_owned();
+            // Speech decodes to WAV: `talk.flac` becomes `talk.wav.ncz`, which decompresses
+            // to `talk.wav` rather than to a WAV named `talk.flac`.
+            let base = if args.codec_name() == SPEECH_CODEC {
+                input.with_extension("wav")
+            } else {
+                input.to_path_buf()
+            };
+            let mut out = base.into_os_string();
             out.push(SUFFIX);
             Ok(Some(PathBuf::from(out)))
         }
@@ -176,6 +216,7 @@ fn code_one(
     };
     let started = Instant::now();
     let mut pixels = None;
+    let mut seconds = None;
     let written = match direction {
         Direction::Compress if options.codec_name() == IMAGE_CODEC => {
             let mut bytes = Vec::new();
@@ -188,6 +229,17 @@ fn code_one(
             let size = ppm.len() as u64;
             compress_stream(&mut ppm.as_slice(), sink.writer(), options, Some(size))?
         }
+        Direction::Compress if options.codec_name() == SPEECH_CODEC => {
+            let mut bytes = Vec::new();
+            reader
+                .read_to_end(&mut bytes)
+                .context("cannot read the audio")?;
+            let name = input.file_name().and_then(|n| n.to_str());
+            let (wav, duration) = super::audio_file::load(&bytes, name)?;
+            seconds = Some(duration);
+            let size = wav.len() as u64;
+            compress_stream(&mut wav.as_slice(), sink.writer(), options, Some(size))?
+        }
         Direction::Compress => compress_stream(&mut reader, sink.writer(), options, size)?,
         Direction::Decompress => {
             let decoded = decompress_stream(
@@ -197,6 +249,7 @@ fn code_one(
                 Some(output.as_deref()),
             )?;
             pixels = decoded.pixels;
+            seconds = decoded.seconds;
             decoded.written
         }
     };
@@ -221,6 +274,7 @@ fn code_one(
             read: reader.count,
             written,
             pixels,
+            seconds,
             elapsed,
         };
         report(
@@ -261,6 +315,8 @@ struct Decompressed {
     written: u64,
     /// Pixels, for images.
     pixels: Option<u64>,
+    /// Duration, for speech.
+    seconds: Option<f64>,
 }
 
 /// Decodes a frame from `reader` to `writer`. With `image_output`, frames of the lossy
@@ -291,12 +347,28 @@ fn decompress_stream(
         return Ok(Decompressed {
             written: file.len() as u64,
             pixels,
+            seconds: None,
+        });
+    }
+    if decoder.header().codec == ncodec::codecs::Speech::ID {
+        let mut wav = Vec::new();
+        decoder.read_to_end(&mut wav).map_err(read_error)?;
+        writer.write_all(&wav).context("write failed")?;
+        let samples = wav
+            .len()
+            .saturating_sub(ncodec::codecs::speech::wav::HEADER_LEN)
+            / 2;
+        return Ok(Decompressed {
+            written: wav.len() as u64,
+            pixels: None,
+            seconds: Some(samples as f64 / 16_000.0),
         });
     }
     let n = io::copy(&mut decoder, writer).map_err(read_error)?;
     Ok(Decompressed {
         written: n,
         pixels: None,
+        seconds: None,
     })
 }
 
@@ -315,6 +387,8 @@ struct Outcome {
     written: u64,
     /// Pixels, for images.
     pixels: Option<u64>,
+    /// Duration, for speech.
+    seconds: Option<f64>,
     /// Time spent.
     elapsed: std::time::Duration,
 }
@@ -331,6 +405,7 @@ fn report(
         read,
         written,
         pixels,
+        seconds,
         elapsed,
     } = *outcome;
     let (raw, packed) = match direction {
@@ -348,12 +423,16 @@ fn report(
         8.0 * packed as f64 / raw as f64
     };
     let target = output.map_or("(stdout)".to_string(), |p| p.display().to_string());
-    let rate = match pixels {
-        Some(pixels) => format!(
+    let rate = match (pixels, seconds) {
+        (Some(pixels), _) => format!(
             "{:.3} bits/pixel",
             8.0 * packed as f64 / pixels.max(1) as f64
         ),
-        None => format!("{percent:.2}%, {bpb:.3} bits/byte"),
+        (None, Some(seconds)) => format!(
+            "{:.2} kbps over {seconds:.2} s",
+            8.0 * packed as f64 / seconds.max(1e-9) / 1000.0
+        ),
+        (None, None) => format!("{percent:.2}%, {bpb:.3} bits/byte"),
     };
     let mut line = format!(
         "{}: {read} -> {written} bytes ({rate}) -> {target}",

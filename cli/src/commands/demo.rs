@@ -24,10 +24,45 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
     }
     let bytes = super::eval::evaluate(&ncodec_datasets::sample_files(), &args.common)?;
     let images = demo_images()?;
-    Ok(if bytes == ExitCode::SUCCESS {
-        images
+    let speech = demo_speech()?;
+    Ok([bytes, images, speech]
+        .into_iter()
+        .find(|code| *code != ExitCode::SUCCESS)
+        .unwrap_or(ExitCode::SUCCESS))
+}
+
+/// The speech part: the learned `speech` codec at every level against Codec2, Opus and
+/// MP3 on the built-in speech.
+fn demo_speech() -> Result<ExitCode> {
+    use ncodec_evals::audio::{run_audio_eval, AudioEvalOptions};
+
+    let clips = ncodec_datasets::speech_samples();
+    eprintln!(
+        "\nncodec demo, speech: {} built-in utterances, learned `speech` codec against Codec2, Opus and MP3.",
+        clips.len()
+    );
+    let mut decoded = Vec::new();
+    for clip in clips {
+        let audio = ncodec_datasets::audio::decode_audio_bytes(clip.bytes, Some("wav"))?;
+        let samples = ncodec_datasets::audio::to_mono(&audio);
+        eprintln!(
+            "  {:<24} {:.1} s  {}",
+            clip.name,
+            samples.len() as f64 / f64::from(audio.sample_rate),
+            clip.license
+        );
+        decoded.push((clip.name.to_string(), samples));
+    }
+    let options = AudioEvalOptions {
+        threads: 0,
+        ..AudioEvalOptions::default()
+    };
+    let report = run_audio_eval(&decoded, &options, &|_| {})?;
+    println!("{}", report.to_table());
+    Ok(if report.errors().next().is_none() {
+        ExitCode::SUCCESS
     } else {
-        bytes
+        ExitCode::FAILURE
     })
 }
 

@@ -1,6 +1,7 @@
 //! `ncodec eval bytes`: bits per byte and speed against classical compressors;
 //! `ncodec eval image`: rate–distortion of the learned image codec against JPEG, WebP,
-//! AVIF and PNG.
+//! AVIF and PNG; `ncodec eval audio`: rate–quality of the learned speech codec against
+//! Opus, Codec 2 and MP3.
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -8,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use ncodec_evals::{all_contenders, run_bytes_eval, EvalOptions, Report, Selection};
 
-use crate::args::{EvalCommand, EvalCommonArgs, EvalImageArgs};
+use crate::args::{EvalAudioArgs, EvalCommand, EvalCommonArgs, EvalImageArgs};
 
 /// Runs an evaluation subcommand.
 pub fn run(command: &EvalCommand) -> Result<ExitCode> {
@@ -18,7 +19,86 @@ pub fn run(command: &EvalCommand) -> Result<ExitCode> {
             evaluate(&files, &args.common)
         }
         EvalCommand::Image(args) => evaluate_images(args),
+        EvalCommand::Audio(args) => evaluate_audio(args),
     }
+}
+
+/// Runs the speech evaluation, prints the table, writes JSON and the plot if asked.
+/// Fails (non-zero exit) if any coding failed.
+fn evaluate_audio(args: &EvalAudioArgs) -> Result<ExitCode> {
+    use ncodec_evals::audio::{self, AudioEvalOptions, SpeechBaseline};
+
+    let mut options = AudioEvalOptions {
+        threads: args.threads,
+        ncodec: !args.no_ncodec,
+        baselines: if args.no_baselines {
+            Vec::new()
+        } else {
+            SpeechBaseline::ALL.to_vec()
+        },
+        levels: None,
+    };
+    if let Some(only) = &args.only {
+        options.ncodec = false;
+        options.baselines.clear();
+        for name in only.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            if name.eq_ignore_ascii_case("ncodec") {
+                options.ncodec = true;
+            } else if let Some(b) = SpeechBaseline::from_name(name) {
+                options.baselines.push(b);
+            } else {
+                anyhow::bail!(
+                    "unknown contender {name:?} for --only (available: ncodec, opus, codec2, mp3)"
+                );
+            }
+        }
+    }
+    let show_progress = std::io::stderr().is_terminal();
+    let files = audio::load_audio(&args.paths, args.max_files)?;
+    if show_progress {
+        let seconds: f64 = files
+            .iter()
+            .map(|(_, s)| s.len() as f64 / f64::from(audio::SPEECH_RATE))
+            .sum();
+        eprintln!("{} files, {seconds:.1} s", files.len());
+    }
+    let progress = |msg: &str| {
+        if show_progress {
+            eprint!("\r\x1b[2K{msg}");
+        }
+    };
+    let started = std::time::Instant::now();
+    let report = audio::run_audio_eval(&files, &options, &progress)?;
+    if show_progress {
+        eprint!("\r\x1b[2K");
+    }
+    println!("{}", report.to_table());
+    eprintln!("measured in {:.1} s", started.elapsed().as_secs_f64());
+    if let Some(path) = &args.json {
+        std::fs::write(path, report.to_json_pretty()?)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        eprintln!("wrote {}", path.display());
+    }
+    if let Some(path) = &args.plot {
+        std::fs::write(path, audio::rate_quality_svg(&report)?)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        eprintln!("wrote {}", path.display());
+    }
+    let errors: Vec<_> = report.errors().collect();
+    for point in &errors {
+        eprintln!(
+            "ncodec: {} {} on {}: {}",
+            point.contender,
+            point.label,
+            point.file,
+            point.error.as_deref().unwrap_or("failed")
+        );
+    }
+    Ok(if errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 /// Runs the image evaluation, prints the table, writes JSON and the plot if asked.

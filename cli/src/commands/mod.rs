@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod audio_file;
 pub mod code;
 pub mod demo;
 pub mod eval;

@@ -92,6 +92,48 @@ pub fn run(command: &TrainCommand) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        TrainCommand::Audio(args) => {
+            use ncodec_models::speech_train::SpeechTrainOptions;
+            let mut options = SpeechTrainOptions::new(args.data.clone(), args.out.clone());
+            options.block = args.block;
+            options.latent = args.latent;
+            options.levels = args.levels;
+            options.hidden = args.hidden;
+            options.pitch_steps = args.pitch_steps;
+            options.pitch_delta = args.pitch_steps / 2;
+            options.context = args.context;
+            options.batch = args.batch;
+            options.lr = args.lr;
+            options.steps = args.steps;
+            options.seed = args.seed;
+            let command_line = std::env::args().collect::<Vec<_>>().join(" ");
+            let summary = ncodec_models::speech_train::train_speech(
+                &options,
+                args.resume,
+                args.minutes.map(|m| m * 60.0),
+                &command_line,
+                &mut |line| eprintln!("{line}"),
+            )?;
+            eprintln!(
+                "done: {} steps in total, best valid weighted MSE {}, {:.1} steps/s",
+                summary.steps,
+                summary.best_loss.map_or("-".into(), |l| format!("{l:.4}")),
+                summary.steps_per_second
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        TrainCommand::ExportAudio(args) => {
+            let r = ncodec_models::speech_train::export_speech_run(&args.run, &args.out)?;
+            eprintln!(
+                "wrote {} ({} bytes): raw {:.3} kbps, coded {:.3} kbps on the valid split (tables from {:.2} h)",
+                args.out.display(),
+                r.bytes,
+                r.raw_kbps,
+                r.coded_kbps,
+                r.train_hours
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         TrainCommand::ExportImage(args) => {
             let r =
                 ncodec_models::image_export::export_image_run(&args.run, args.range, args.crops)?;

@@ -24,6 +24,7 @@ pub use curve::{jpeg_curve, psnr_at_bpp, RdPoint};
 pub use metrics::{ms_ssim, ms_ssim_db, psnr};
 pub use ncodec_image::{ncodec_decode, ncodec_encode, ncodec_level_count};
 pub use plot::rd_plot_svg;
+pub(crate) use runner::render_table;
 pub use runner::{
     load_images, run_image_eval, BdMethod, BdRate, Curve, CurvePoint, ImageContender,
     ImageEvalOptions, ImageInfo, ImagePoint, ImageReport, Unavailable,

@@ -342,7 +342,7 @@ impl ImageReport {
 }
 
 /// Left-aligned first `text_cols` columns, the rest right-aligned; a rule under the header.
-fn render_table(rows: &[Vec<String>], text_cols: usize) -> String {
+pub(crate) fn render_table(rows: &[Vec<String>], text_cols: usize) -> String {
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
     let mut widths = vec![0; cols];
     for row in rows {

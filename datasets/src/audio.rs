@@ -1,0 +1,633 @@
+//! Audio files for the speech codec and its evaluation: decoding any format symphonia
+//! reads here (WAV in 8/16/24/32-bit integer or 32/64-bit float PCM, FLAC, MP3, Ogg
+//! Vorbis), down-mixing to mono, band-limited resampling with exact output lengths, and
+//! 16-bit PCM WAV files in and out.
+//!
+//! Samples are `f32` in `[-1, 1]`; 16-bit PCM maps to them as `i / 32768` (so
+//! [`to_pcm16`] after [`from_pcm16`] gives the samples back exactly).
+//!
+//! ```
+//! use ncodec_datasets::audio;
+//!
+//! let tone: Vec<f32> = (0..4410).map(|i| (i as f32 * 0.05).sin() * 0.5).collect();
+//! let wav = audio::pcm16_wav_bytes(&tone, 44_100)?;
+//! let decoded = audio::decode_audio_bytes(&wav, Some("wav"))?;
+//! assert_eq!((decoded.sample_rate, decoded.frames()), (44_100, 4410));
+//! let speech = audio::resample(&audio::to_mono(&decoded), 44_100, 16_000)?;
+//! assert_eq!(speech.len(), 1600);
+//! # Ok::<(), audio::AudioError>(())
+//! ```
+
+use std::io::Cursor;
+use std::path::Path;
+
+use rubato::{FftFixedInOut, Resampler};
+use symphonia::core::audio::SampleBuffer;
+use symphonia::core::codecs::{DecoderOptions, CODEC_TYPE_NULL};
+use symphonia::core::errors::Error as SymphoniaError;
+use symphonia::core::formats::FormatOptions;
+use symphonia::core::io::{MediaSource, MediaSourceStream};
+use symphonia::core::meta::MetadataOptions;
+use symphonia::core::probe::Hint;
+
+/// The file extensions [`read_audio`] is meant for (lower case): what folders are
+/// searched for.
+pub const AUDIO_EXTENSIONS: [&str; 4] = ["wav", "flac", "mp3", "ogg"];
+
+/// Length in bytes of the canonical WAV header [`pcm16_wav_bytes`] writes
+/// (`RIFF`, a 16-byte `fmt ` chunk, `data`).
+pub const WAV_HEADER_BYTES: usize = 44;
+
+/// Decoded audio: planar `f32` samples in `[-1, 1]`, every channel of the same length.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Audio {
+    /// Samples per second of each channel.
+    pub sample_rate: u32,
+    /// One sample vector per channel (at least one).
+    pub channels: Vec<Vec<f32>>,
+}
+
+impl Audio {
+    /// One channel of samples.
+    pub fn mono(samples: Vec<f32>, sample_rate: u32) -> Self {
+        Audio {
+            sample_rate,
+            channels: vec![samples],
+        }
+    }
+
+    /// Samples per channel.
+    pub fn frames(&self) -> usize {
+        self.channels.first().map_or(0, Vec::len)
+    }
+
+    /// Duration in seconds.
+    pub fn seconds(&self) -> f64 {
+        self.frames() as f64 / f64::from(self.sample_rate.max(1))
+    }
+}
+
+/// Why audio could not be read, converted or written.
+#[derive(Debug, thiserror::Error)]
+pub enum AudioError {
+    /// The file could not be read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// What went wrong.
+        source: std::io::Error,
+    },
+    /// The bytes are not audio in a format this build decodes, or are damaged.
+    #[error("cannot decode audio: {0}")]
+    Decode(String),
+    /// The stream has no audio track, or decodes to no samples.
+    #[error("no audio in the stream")]
+    Empty,
+    /// The stream is audio of a kind these helpers do not handle.
+    #[error("unsupported audio: {0}")]
+    Unsupported(String),
+    /// A sample rate of 0, or one beyond what the resampler handles.
+    #[error("invalid sample rate {0}")]
+    InvalidRate(u32),
+    /// The resampler failed.
+    #[error("resampling: {0}")]
+    Resample(String),
+    /// A WAV file could not be written or parsed.
+    #[error("WAV: {0}")]
+    Wav(String),
+}
+
+/// Reads and decodes the audio file at `path` (the format is found from the content,
+/// helped by the extension).
+pub fn read_audio(path: &Path) -> Result<Audio, AudioError> {
+    let file = std::fs::File::open(path).map_err(|source| AudioError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    decode(Box::new(file), path.extension().and_then(|e| e.to_str()))
+}
+
+/// Decodes a whole audio file held in memory; `hint_ext` (`"wav"`, `"flac"`, …) helps
+/// the format probe but is not trusted. MP3 files are read gaplessly: the encoder delay
+/// and padding that a LAME/Xing header records are trimmed. A packet that fails to
+/// decode is an error (no part of a damaged file is silently skipped).
+pub fn decode_audio_bytes(bytes: &[u8], hint_ext: Option<&str>) -> Result<Audio, AudioError> {
+    decode(Box::new(Cursor::new(bytes.to_vec())), hint_ext)
+}
+
+fn decode(source: Box<dyn MediaSource>, hint_ext: Option<&str>) -> Result<Audio, AudioError> {
+    let decode_error = |e: SymphoniaError| AudioError::Decode(e.to_string());
+    let source = MediaSourceStream::new(source, Default::default());
+    let mut hint = Hint::new();
+    if let Some(ext) = hint_ext {
+        hint.with_extension(ext);
+    }
+    let format_options = FormatOptions {
+        enable_gapless: true,
+        ..FormatOptions::default()
+    };
+    let probed = symphonia::default::get_probe()
+        .format(&hint, source, &format_options, &MetadataOptions::default())
+        .map_err(decode_error)?;
+    let mut format = probed.format;
+    let track = format
+        .tracks()
+        .iter()
+        .find(|t| t.codec_params.codec != CODEC_TYPE_NULL)
+        .ok_or(AudioError::Empty)?;
+    let track_id = track.id;
+    // What the container says the stream holds: decoding gaplessly trims the leading
+    // delay but not always the trailing padding (Ogg Vorbis), which is cut here.
+    let n_frames = track.codec_params.n_frames;
+    let mut sample_rate = track.codec_params.sample_rate;
+    let mut decoder = symphonia::default::get_codecs()
+        .make(&track.codec_params, &DecoderOptions::default())
+        .map_err(decode_error)?;
+    let mut channels: Vec<Vec<f32>> = Vec::new();
+    let mut buffer: Option<SampleBuffer<f32>> = None;
+    loop {
+        let packet = match format.next_packet() {
+            Ok(packet) => packet,
+            Err(SymphoniaError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+                break
+            }
+            Err(e) => return Err(decode_error(e)),
+        };
+        if packet.track_id() != track_id {
+            continue;
+        }
+        let decoded = decoder.decode(&packet).map_err(decode_error)?;
+        let spec = *decoded.spec();
+        let count = spec.channels.count();
+        if count == 0 {
+            return Err(AudioError::Unsupported("a stream with 0 channels".into()));
+        }
+        if channels.is_empty() {
+            channels = vec![Vec::new(); count];
+        } else if channels.len() != count {
+            return Err(AudioError::Unsupported(format!(
+                "the channel count changes from {} to {count}",
+                channels.len()
+            )));
+        }
+        match sample_rate {
+            None => sample_rate = Some(spec.rate),
+            Some(rate) if rate != spec.rate => {
+                return Err(AudioError::Unsupported(format!(
+                    "the sample rate changes from {rate} to {}",
+                    spec.rate
+                )))
+            }
+            Some(_) => {}
+        }
+        if decoded.frames() == 0 {
+            continue;
+        }
+        let needed = decoded.capacity() as u64;
+        let buf = match &mut buffer {
+            Some(b) if b.capacity() as u64 >= needed * count as u64 => b,
+            _ => buffer.insert(SampleBuffer::new(needed, spec)),
+        };
+        buf.copy_interleaved_ref(decoded);
+        for frame in buf.samples().chunks_exact(count) {
+            for (channel, &s) in channels.iter_mut().zip(frame) {
+                channel.push(s);
+            }
+        }
+    }
+    if let Some(n) = n_frames.and_then(|n| usize::try_from(n).ok()) {
+        let decoded = channels.first().map_or(0, Vec::len);
+        if decoded > n {
+            for channel in &mut channels {
+                channel.truncate(n);
+            }
+        }
+    }
+    let sample_rate = sample_rate.filter(|&r| r > 0).ok_or(AudioError::Empty)?;
+    if channels.first().is_none_or(Vec::is_empty) {
+        return Err(AudioError::Empty);
+    }
+    Ok(Audio {
+        sample_rate,
+        channels,
+    })
+}
+
+/// The channels' average, sample by sample.
+pub fn to_mono(audio: &Audio) -> Vec<f32> {
+    match audio.channels.as_slice() {
+        [] => Vec::new(),
+        [only] => only.clone(),
+        all => {
+            let n = all.len() as f32;
+            (0..audio.frames())
+                .map(|i| {
+                    all.iter()
+                        .map(|c| c.get(i).copied().unwrap_or(0.0))
+                        .sum::<f32>()
+                        / n
+                })
+                .collect()
+        }
+    }
+}
+
+/// The output length of [`resample`]: `round(len · to / from)`.
+pub fn resampled_len(len: usize, from_rate: u32, to_rate: u32) -> usize {
+    let (len, from, to) = (len as u128, u128::from(from_rate), u128::from(to_rate));
+    if from == 0 {
+        return 0;
+    }
+    ((2 * len * to + from) / (2 * from)) as usize
+}
+
+/// Resamples one channel from `from_rate` to `to_rate` with rubato's FFT resampler
+/// (windowed-sinc anti-aliasing filter, linear phase): exactly
+/// [`resampled_len`] samples, with the resampler's delay removed (sample `i` of the
+/// output is at time `i / to_rate`, as sample `j` of the input is at `j / from_rate`)
+/// and its tail flushed. Equal rates return the input unchanged.
+pub fn resample(samples: &[f32], from_rate: u32, to_rate: u32) -> Result<Vec<f32>, AudioError> {
+    for rate in [from_rate, to_rate] {
+        if rate == 0 || rate > 1_536_000 {
+            return Err(AudioError::InvalidRate(rate));
+        }
+    }
+    if from_rate == to_rate {
+        return Ok(samples.to_vec());
+    }
+    let want = resampled_len(samples.len(), from_rate, to_rate);
+    if want == 0 {
+        return Ok(Vec::new());
+    }
+    let fail = |e: &dyn std::fmt::Display| AudioError::Resample(e.to_string());
+    // The FFT resampler's filter is centred on input sample `chunk_in / 2`: with an even
+    // number of its smallest chunks, that is exactly output sample `chunk_out / 2`, the
+    // delay removed below, so the output is aligned to the sample, not just about.
+    let (from, to) = (from_rate as usize, to_rate as usize);
+    let unit_in = from / gcd(from, to);
+    let units = 1024usize.div_ceil(unit_in).next_multiple_of(2);
+    let mut resampler =
+        FftFixedInOut::<f32>::new(from, to, units * unit_in, 1).map_err(|e| fail(&e))?;
+    let delay = resampler.output_delay();
+    let chunk_in = resampler.input_frames_next();
+    let chunk_out = resampler.output_frames_next();
+    let mut input = vec![0.0f32; chunk_in];
+    let mut output = vec![vec![0.0f32; chunk_out]];
+    let mut out = Vec::with_capacity(delay + want + chunk_out);
+    let mut pos = 0;
+    while out.len() < delay + want {
+        // Past the end the input is zeros: they flush the filter's tail.
+        let end = samples.len().min(pos + chunk_in);
+        let available = end.saturating_sub(pos);
+        input[..available].copy_from_slice(&samples[pos.min(end)..end]);
+        input[available..].fill(0.0);
+        let (_, written) = resampler
+            .process_into_buffer(&[&input], &mut output, None)
+            .map_err(|e| fail(&e))?;
+        out.extend_from_slice(&output[0][..written]);
+        pos += chunk_in;
+    }
+    out.drain(..delay);
+    out.truncate(want);
+    Ok(out)
+}
+
+fn gcd(mut a: usize, mut b: usize) -> usize {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
+}
+
+/// `f32` samples to 16-bit PCM: scaled by 32768, rounded, clipped to `i16`.
+pub fn to_pcm16(samples: &[f32]) -> Vec<i16> {
+    samples
+        .iter()
+        .map(|&s| {
+            let v = (f64::from(s) * 32768.0).round();
+            if v.is_nan() {
+                0
+            } else {
+                v.clamp(-32768.0, 32767.0) as i16
+            }
+        })
+        .collect()
+}
+
+/// 16-bit PCM to `f32` samples (`i / 32768`).
+pub fn from_pcm16(samples: &[i16]) -> Vec<f32> {
+    samples.iter().map(|&s| f32::from(s) / 32768.0).collect()
+}
+
+/// The bytes of a mono 16-bit PCM WAV file (the canonical 44-byte header, then the
+/// samples, [clipped and rounded](to_pcm16)), written by hound.
+pub fn pcm16_wav_bytes(samples: &[f32], sample_rate: u32) -> Result<Vec<u8>, AudioError> {
+    if sample_rate == 0 {
+        return Err(AudioError::InvalidRate(0));
+    }
+    let samples_u32 = u32::try_from(samples.len())
+        .ok()
+        .filter(|&n| u64::from(n) * 2 + WAV_HEADER_BYTES as u64 <= u64::from(u32::MAX))
+        .ok_or_else(|| {
+            AudioError::Wav(format!(
+                "{} samples do not fit in a WAV file",
+                samples.len()
+            ))
+        })?;
+    let fail = |e: hound::Error| AudioError::Wav(e.to_string());
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut bytes = Vec::with_capacity(WAV_HEADER_BYTES + 2 * samples.len());
+    {
+        let mut writer = hound::WavWriter::new(Cursor::new(&mut bytes), spec).map_err(fail)?;
+        let mut pcm = writer.get_i16_writer(samples_u32);
+        for s in to_pcm16(samples) {
+            pcm.write_sample(s);
+        }
+        pcm.flush().map_err(fail)?;
+        writer.finalize().map_err(fail)?;
+    }
+    Ok(bytes)
+}
+
+/// Writes `samples` as a mono 16-bit PCM WAV file (see [`pcm16_wav_bytes`]).
+pub fn write_wav_pcm16(path: &Path, samples: &[f32], sample_rate: u32) -> Result<(), AudioError> {
+    let bytes = pcm16_wav_bytes(samples, sample_rate)?;
+    std::fs::write(path, bytes).map_err(|source| AudioError::Io {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+/// A 16-bit PCM WAV file's content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pcm16 {
+    /// Samples per second.
+    pub sample_rate: u32,
+    /// Number of channels.
+    pub channels: u16,
+    /// The samples, interleaved when there is more than one channel.
+    pub samples: Vec<i16>,
+}
+
+/// Parses a 16-bit integer PCM WAV file (read by hound; any other sample format is
+/// [`AudioError::Unsupported`]).
+pub fn read_wav_pcm16(bytes: &[u8]) -> Result<Pcm16, AudioError> {
+    let fail = |e: hound::Error| AudioError::Wav(e.to_string());
+    let reader = hound::WavReader::new(Cursor::new(bytes)).map_err(fail)?;
+    let spec = reader.spec();
+    if spec.sample_format != hound::SampleFormat::Int || spec.bits_per_sample != 16 {
+        return Err(AudioError::Unsupported(format!(
+            "{}-bit {:?} WAV samples, not 16-bit PCM",
+            spec.bits_per_sample, spec.sample_format
+        )));
+    }
+    let samples = reader
+        .into_samples::<i16>()
+        .collect::<Result<Vec<i16>, _>>()
+        .map_err(fail)?;
+    Ok(Pcm16 {
+        sample_rate: spec.sample_rate,
+        channels: spec.channels,
+        samples,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sine(freq: f64, rate: u32, len: usize, amp: f64) -> Vec<f32> {
+        (0..len)
+            .map(|i| {
+                (amp * (2.0 * std::f64::consts::PI * freq * i as f64 / f64::from(rate)).sin())
+                    as f32
+            })
+            .collect()
+    }
+
+    fn rms(x: &[f32]) -> f64 {
+        (x.iter().map(|&v| f64::from(v).powi(2)).sum::<f64>() / x.len().max(1) as f64).sqrt()
+    }
+
+    #[test]
+    fn wav_round_trips_exactly_through_hound_and_symphonia() {
+        let pcm: Vec<i16> = (0..1000)
+            .map(|i| ((i * 7919) % 65_536 - 32_768) as i16)
+            .collect();
+        let samples = from_pcm16(&pcm);
+        let wav = pcm16_wav_bytes(&samples, 16_000).expect("writes");
+        assert_eq!(wav.len(), WAV_HEADER_BYTES + 2 * pcm.len());
+        assert_eq!(&wav[..4], b"RIFF");
+        assert_eq!(&wav[36..40], b"data");
+        let parsed = read_wav_pcm16(&wav).expect("parses");
+        assert_eq!((parsed.sample_rate, parsed.channels), (16_000, 1));
+        assert_eq!(parsed.samples, pcm);
+        let decoded = decode_audio_bytes(&wav, Some("wav")).expect("decodes");
+        assert_eq!(decoded.sample_rate, 16_000);
+        assert_eq!(decoded.channels, vec![samples.clone()]);
+        assert_eq!(to_pcm16(&decoded.channels[0]), pcm);
+        // Clipping and rounding.
+        assert_eq!(
+            to_pcm16(&[1.5, -2.0, 0.5 / 32768.0, f32::NAN]),
+            [32767, -32768, 1, 0]
+        );
+    }
+
+    #[test]
+    fn float_and_24_bit_stereo_wavs_decode_and_mix_down() {
+        let mut bytes = Vec::new();
+        {
+            let spec = hound::WavSpec {
+                channels: 2,
+                sample_rate: 8000,
+                bits_per_sample: 32,
+                sample_format: hound::SampleFormat::Float,
+            };
+            let mut w = hound::WavWriter::new(Cursor::new(&mut bytes), spec).expect("writer");
+            for i in 0..100 {
+                w.write_sample(i as f32 / 100.0).expect("write");
+                w.write_sample(-0.5f32).expect("write");
+            }
+            w.finalize().expect("finalize");
+        }
+        let audio = decode_audio_bytes(&bytes, None).expect("decodes float WAV");
+        assert_eq!(
+            (audio.sample_rate, audio.channels.len(), audio.frames()),
+            (8000, 2, 100)
+        );
+        let mono = to_mono(&audio);
+        assert!((mono[50] - (0.5 - 0.5) / 2.0).abs() < 1e-6);
+        assert!((mono[99] - (0.99 - 0.5) / 2.0).abs() < 1e-6);
+
+        let mut bytes = Vec::new();
+        {
+            let spec = hound::WavSpec {
+                channels: 1,
+                sample_rate: 48_000,
+                bits_per_sample: 24,
+                sample_format: hound::SampleFormat::Int,
+            };
+            let mut w = hound::WavWriter::new(Cursor::new(&mut bytes), spec).expect("writer");
+            for v in [0i32, 4_194_304, -8_388_608, 8_388_607] {
+                w.write_sample(v).expect("write");
+            }
+            w.finalize().expect("finalize");
+        }
+        let audio = decode_audio_bytes(&bytes, Some("wav")).expect("decodes 24-bit WAV");
+        let expect = [0.0, 0.5, -1.0, 8_388_607.0 / 8_388_608.0];
+        for (got, want) in audio.channels[0].iter().zip(expect) {
+            assert!((got - want).abs() < 1e-6, "{got} vs {want}");
+        }
+        assert!(read_wav_pcm16(&bytes).is_err(), "24-bit is not 16-bit PCM");
+    }
+
+    #[test]
+    fn resampling_a_sine_keeps_amplitude_frequency_phase_and_exact_length() {
+        let (from, to) = (44_100, 16_000);
+        let x = sine(1000.0, from, 44_100, 0.5);
+        let y = resample(&x, from, to).expect("resamples");
+        assert_eq!(y.len(), 16_000);
+        let expect = sine(1000.0, to, 16_000, 0.5);
+        // Away from the edges the output is the same sine, same phase: no delay.
+        let err: Vec<f32> = y[400..15_600]
+            .iter()
+            .zip(&expect[400..15_600])
+            .map(|(a, b)| a - b)
+            .collect();
+        assert!(rms(&err) < 1e-3, "error rms {}", rms(&err));
+        assert!((rms(&y[400..15_600]) - 0.5 / 2f64.sqrt()).abs() < 2e-3);
+        // A tone above the new Nyquist frequency is filtered out.
+        let alias = resample(&sine(10_000.0, from, 44_100, 0.5), from, to).expect("resamples");
+        assert!(rms(&alias[400..15_600]) < 5e-3, "alias rms {}", rms(&alias));
+        // Upsampling, odd lengths, exact rounding, identity, empty input.
+        let up = resample(&sine(440.0, 8000, 8001, 0.3), 8000, 16_000).expect("up");
+        assert_eq!(up.len(), 16_002);
+        let expect = sine(440.0, 16_000, 16_002, 0.3);
+        let err: Vec<f32> = up[200..15_800]
+            .iter()
+            .zip(&expect[200..15_800])
+            .map(|(a, b)| a - b)
+            .collect();
+        assert!(rms(&err) < 1e-3, "error rms {}", rms(&err));
+        assert_eq!(resample(&x[..7], from, to).expect("short").len(), 3);
+        assert_eq!(resampled_len(7, 44_100, 16_000), 3);
+        assert_eq!(resampled_len(10, 3, 2), 7);
+        assert_eq!(resample(&x[..5], from, from).expect("same"), &x[..5]);
+        assert!(resample(&[], 16_000, 8000).expect("empty").is_empty());
+        assert!(matches!(
+            resample(&x, 0, 8000),
+            Err(AudioError::InvalidRate(0))
+        ));
+    }
+
+    /// Tones written by libsndfile (`datasets/tests/fixtures/README.md`).
+    fn fixture(name: &str) -> Audio {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name);
+        read_audio(&path).unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+
+    /// The frequency of a pure tone from its zero crossings.
+    fn tone_frequency(x: &[f32], rate: u32) -> f64 {
+        let crossings = x.windows(2).filter(|w| w[0] < 0.0 && w[1] >= 0.0).count();
+        crossings as f64 * f64::from(rate) / x.len() as f64
+    }
+
+    #[test]
+    fn flac_24_bit_ogg_vorbis_and_mp3_files_decode() {
+        let flac = fixture("tone-24bit-48k.flac");
+        assert_eq!(
+            (flac.sample_rate, flac.channels.len(), flac.frames()),
+            (48_000, 1, 12_000)
+        );
+        let expect = sine(1000.0, 48_000, 12_000, 0.5);
+        let err: Vec<f32> = flac.channels[0]
+            .iter()
+            .zip(&expect)
+            .map(|(a, b)| a - b)
+            .collect();
+        assert!(rms(&err) < 1e-6, "24-bit FLAC error rms {}", rms(&err));
+
+        let ogg = fixture("tone-stereo-22k.ogg");
+        assert_eq!((ogg.sample_rate, ogg.channels.len()), (22_050, 2));
+        assert_eq!(ogg.frames(), 11_025);
+        let left = &ogg.channels[0][1000..10_000];
+        assert!(
+            (rms(left) - 0.5 / 2f64.sqrt()).abs() < 0.02,
+            "{}",
+            rms(left)
+        );
+        assert!((tone_frequency(left, 22_050) - 440.0).abs() < 5.0);
+        let expect = sine(440.0, 22_050, 11_025, 0.5);
+        let err: Vec<f32> = left
+            .iter()
+            .zip(&expect[1000..10_000])
+            .map(|(a, b)| a - b)
+            .collect();
+        assert!(
+            rms(&err) < 0.02,
+            "Vorbis error rms {} (misaligned?)",
+            rms(&err)
+        );
+        let mono = to_mono(&ogg);
+        assert!(
+            (rms(&mono[1000..10_000]) - rms(left)).abs() > 0.01,
+            "mixed with the right channel"
+        );
+
+        // LAME's delay and padding are trimmed (gapless): one second of a 500 Hz tone.
+        let mp3 = fixture("tone-16k.mp3");
+        assert_eq!((mp3.sample_rate, mp3.channels.len()), (16_000, 1));
+        assert_eq!(mp3.frames(), 16_000);
+        let mid = &mp3.channels[0][2000..14_000];
+        assert!((tone_frequency(mid, 16_000) - 500.0).abs() < 5.0);
+        assert!((rms(mid) - 0.5 / 2f64.sqrt()).abs() < 0.05, "{}", rms(mid));
+        let expect = sine(500.0, 16_000, 16_000, 0.5);
+        let err: Vec<f32> = mid
+            .iter()
+            .zip(&expect[2000..14_000])
+            .map(|(a, b)| a - b)
+            .collect();
+        assert!(
+            rms(&err) < 0.05,
+            "MP3 error rms {} (misaligned?)",
+            rms(&err)
+        );
+    }
+
+    #[test]
+    fn damaged_and_foreign_bytes_are_errors_not_panics() {
+        let wav = pcm16_wav_bytes(&sine(300.0, 16_000, 800, 0.4), 16_000).expect("writes");
+        let mut state = 7u32;
+        let noise: Vec<u8> = (0..4096)
+            .map(|_| {
+                state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                (state >> 24) as u8
+            })
+            .collect();
+        for bad in [
+            &b""[..],
+            b"RIFF",
+            &wav[..40],
+            &noise,
+            b"fLaC\0\0\0\x22garbage",
+        ] {
+            assert!(
+                decode_audio_bytes(bad, None).is_err(),
+                "{:?}",
+                &bad[..bad.len().min(8)]
+            );
+            assert!(decode_audio_bytes(bad, Some("flac")).is_err());
+        }
+        assert!(read_wav_pcm16(&noise).is_err());
+        let missing = read_audio(Path::new("/nonexistent/ncodec/x.wav"));
+        assert!(matches!(missing, Err(AudioError::Io { .. })));
+    }
+}
