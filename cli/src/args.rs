@@ -22,6 +22,8 @@ Examples:
   tar c dir | ncodec > dir.tar.ncz stream through pipes
   ncodec test *.ncz                verify files without writing anything
   ncodec info --json notes.txt.ncz show the header, codec and ratio
+  ncodec photo.png --quality 3     lossy learned image codec (-d writes photo.png back)
+  ncodec talk.flac --kbps 1.5      lossy learned speech codec to talk.wav.ncz (-d: talk.wav)
   ncodec eval bytes corpus/        bits per byte against gzip, bzip2, xz, zstd, brotli
   ncodec eval image photos/        rate-distortion against JPEG, WebP, AVIF (--plot rd.svg)
   ncodec eval audio speech/        rate-quality against Opus, Codec 2, MP3 (--plot rq.svg)
@@ -61,7 +63,7 @@ pub enum Command {
     /// Measure ncodec against classical compressors.
     #[command(subcommand)]
     Eval(EvalCommand),
-    /// Run the bits-per-byte evaluation on the sample set built into ncodec.
+    /// Run the evaluations (bytes, images, speech) on the sample set built into ncodec.
     Demo(DemoArgs),
     /// Train a model (needs a build with `--features train`).
     #[command(subcommand)]
@@ -92,7 +94,7 @@ pub enum TrainCommand {
 /// Options of `ncodec train audio`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Example:\n  bash ../shared/data/audio.sh data-cache\n  ncodec train audio --data data-cache/audio --out runs/speech-1 --latent 10 --minutes 20\n  ncodec train export-audio --run runs/speech-1 --out models/weights/speech-1.ncsw"
+    after_help = "Example:\n  bash ../shared/data/audio.sh data-cache\n  ncodec train audio --data data-cache/audio --out runs/speech-1 --latent 12 --hidden 384 --context 2 --steps 25000\n  ncodec train export-audio --run runs/speech-1 --out models/weights/speech-1.ncsw"
 )]
 pub struct TrainAudioArgs {
     /// Speech folder with train/ and valid/ (built by ../shared/data/audio.sh).
