@@ -329,8 +329,8 @@ pub struct CodingArgs {
 
     /// Codec for compression (see `ncodec info --codecs`): `cm` (the default), `lm`,
     /// `lm-token` (experimental: smaller than `cm` on prose but not yet than `lm`),
-    /// `store`, or the lossy `image` and `speech` (which --quality, --bpp and --kbps pick
-    /// by themselves).
+    /// `store`, `tensor` (float weights; the default for .safetensors and .npy), or the
+    /// lossy `image` and `speech` (which --quality, --bpp and --kbps pick by themselves).
     #[arg(long = "codec", value_name = "NAME", conflicts_with = "level")]
     pub codec: Option<String>,
 
@@ -366,6 +366,13 @@ pub struct CodingArgs {
     #[arg(long = "kbps", value_name = "X", conflicts_with_all = ["level", "bpp", "effort"])]
     pub kbps: Option<f64>,
 
+    /// Element type of a raw buffer of floats (bf16, f16, f32, f64, f8e4m3, f8e5m2):
+    /// picks the lossless `tensor` codec, which entropy-codes the exponents and keeps the
+    /// mantissas. Safetensors and .npy files need no --dtype: their headers name their
+    /// types, and they are coded with `tensor` by default.
+    #[arg(long = "dtype", value_name = "TYPE", conflicts_with_all = ["level", "quality", "bpp", "effort", "kbps"])]
+    pub dtype: Option<ncodec::codecs::tensor::FloatType>,
+
     /// Chunk size for compression, a power of two like 64K, 1M or 4M (default 4M).
     /// Chunks are coded independently and in parallel.
     #[arg(long = "chunk-size", value_name = "SIZE", value_parser = crate::size::parse_size)]
@@ -396,6 +403,7 @@ impl CodingArgs {
         match (&self.codec, self.level) {
             (Some(name), _) => name,
             (None, _) if self.kbps.is_some() => "speech",
+            (None, _) if self.dtype.is_some() => "tensor",
             (None, _) if self.wants_lossy_image() => "image",
             (None, Some(level)) => LEVEL_CODECS[usize::from(level.clamp(1, 2)) - 1],
             (None, None) => LEVEL_CODECS[0],

@@ -490,3 +490,79 @@ fn speech_options_fail_cleanly() {
     assert!(!dir.path().join("notes.wav.ncz").exists());
     assert!(!dir.path().join("talk.wav.ncz").exists());
 }
+
+/// A bf16 safetensors file of real trained weights (the shipped image model's first
+/// parameters).
+fn weights_safetensors() -> Vec<u8> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../models/weights/image-1.nciw"
+    );
+    let bytes = std::fs::read(path).expect("shipped image weights");
+    let data: Vec<u8> = bytes[16..16 + 4 * 50_000]
+        .chunks_exact(4)
+        .flat_map(|b| b[2..4].to_vec())
+        .collect();
+    let header = format!(
+        r#"{{"w":{{"dtype":"BF16","shape":[500,100],"data_offsets":[0,{}]}}}}"#,
+        data.len()
+    );
+    let mut file = (header.len() as u64).to_le_bytes().to_vec();
+    file.extend_from_slice(header.as_bytes());
+    file.extend_from_slice(&data);
+    file
+}
+
+#[test]
+fn tensor_files_pick_the_tensor_codec_and_damaged_ones_fail_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = weights_safetensors();
+    write(dir.path(), "model.safetensors", &file);
+    let out = run(&["-q", "model.safetensors"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let info = run(&["info", "model.safetensors.ncz"], dir.path());
+    assert!(
+        String::from_utf8_lossy(&info.stdout).contains("tensor"),
+        "{}",
+        String::from_utf8_lossy(&info.stdout)
+    );
+    let packed = std::fs::metadata(dir.path().join("model.safetensors.ncz"))
+        .unwrap()
+        .len();
+    assert!(packed < file.len() as u64 * 3 / 4, "{packed}");
+    let out = run(
+        &["-d", "-o", "back.safetensors", "model.safetensors.ncz"],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read(dir.path().join("back.safetensors")).unwrap(),
+        file
+    );
+
+    // A raw buffer with --dtype; --dtype with another codec is refused.
+    write(dir.path(), "weights.bin", &file[8 + 64..]);
+    let out = run(&["-q", "--dtype", "bf16", "weights.bin"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = run(
+        &["--dtype", "bf16", "--codec", "cm", "weights.bin", "-f"],
+        dir.path(),
+    );
+    assert!(stderr(&out).contains("tensor codec"), "{}", stderr(&out));
+    let out = run(&["--dtype", "f17", "weights.bin", "-f"], dir.path());
+    assert!(!out.status.success());
+
+    // A truncated model file is reported, and nothing is written.
+    write(dir.path(), "cut.safetensors", &file[..file.len() - 10]);
+    let out = run(&["cut.safetensors"], dir.path());
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("truncated safetensors"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.path().join("cut.safetensors.ncz").exists());
+    // Unless bytes are asked for.
+    let out = run(&["-q", "--codec", "cm", "cut.safetensors"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+}

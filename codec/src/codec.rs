@@ -1,5 +1,6 @@
 //! The [`Codec`] trait: one way of turning a chunk of bytes into a payload and back.
 
+use crate::codecs::tensor::FloatType;
 use crate::Error;
 
 /// Numeric codec identifier as stored in `.ncz` files (see `docs/FORMAT.md`).
@@ -62,6 +63,9 @@ pub struct EncodeParams {
     /// Encoder effort, 1 (fastest) to 3 (slowest, best); `None` = the codec's default.
     /// Decoding speed does not depend on it.
     pub effort: Option<u8>,
+    /// Element type of a raw float buffer for the `tensor` codec (`--dtype`); `None` =
+    /// read it from the file's header, or guess it from the bytes.
+    pub dtype: Option<FloatType>,
 }
 
 impl EncodeParams {
@@ -80,6 +84,22 @@ impl EncodeParams {
         self.effort = Some(effort);
         self
     }
+    /// Sets the element type of a raw float buffer (`tensor` codec).
+    pub fn dtype(mut self, dtype: FloatType) -> Self {
+        self.dtype = Some(dtype);
+        self
+    }
+}
+
+/// Where a chunk lies in the content, for codecs that read a file's own header to code
+/// any part of it (the `tensor` codec reads a safetensors header's tensor offsets).
+#[derive(Debug, Clone, Copy)]
+pub struct ChunkPosition<'a> {
+    /// Offset of the chunk's first byte in the content.
+    pub offset: u64,
+    /// The content's first chunk (the whole content if it is one chunk); empty for
+    /// codecs whose [`Codec::reads_head`] is false.
+    pub head: &'a [u8],
 }
 
 /// A chunk codec. Implementations must be deterministic: `decode_chunk` of the output
@@ -129,6 +149,24 @@ pub trait Codec: Send + Sync {
     ) -> Result<(), Error> {
         let _ = params;
         self.encode_chunk(input, out)
+    }
+    /// Whether the codec wants [`ChunkPosition::head`]: the frame encoder then keeps a
+    /// copy of the content's first chunk for coding the later ones.
+    fn reads_head(&self) -> bool {
+        false
+    }
+    /// Like [`encode_chunk_with`](Self::encode_chunk_with), told where the chunk lies in
+    /// the content. The frame encoder calls this; the default ignores the position. The
+    /// payload must still decode on its own (decoders get no position).
+    fn encode_chunk_at(
+        &self,
+        input: &[u8],
+        at: &ChunkPosition<'_>,
+        params: &EncodeParams,
+        out: &mut Vec<u8>,
+    ) -> Result<(), Error> {
+        let _ = at;
+        self.encode_chunk_with(input, params, out)
     }
     /// Appends exactly `raw_len` decoded bytes of `payload` to `out`, or fails.
     fn decode_chunk(&self, payload: &[u8], raw_len: usize, out: &mut Vec<u8>) -> Result<(), Error>;

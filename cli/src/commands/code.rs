@@ -25,6 +25,7 @@ const SUFFIX: &str = ".ncz";
 /// The lossy image codec's name.
 const IMAGE_CODEC: &str = "image";
 const SPEECH_CODEC: &str = "speech";
+const TENSOR_CODEC: &str = "tensor";
 
 /// Runs compress or decompress over every input; reports each failure and goes on.
 pub fn run(args: &CodingArgs, direction: Direction) -> Result<ExitCode> {
@@ -51,6 +52,10 @@ pub fn run(args: &CodingArgs, direction: Direction) -> Result<ExitCode> {
     let options = compress_options(args, direction)?;
     let mut failed = false;
     for file in &files {
+        let options = match direction {
+            Direction::Compress => super::tensor_file::options_for(file, args, &options)?,
+            Direction::Decompress => options.clone(),
+        };
         if let Err(err) = code_one(file, args, direction, &options) {
             eprintln!("ncodec: {}: {err:#}", display_name(file));
             failed = true;
@@ -112,6 +117,15 @@ fn compress_options(args: &CodingArgs, direction: Direction) -> Result<ncodec::C
             (None, None) => 1,
         };
         return Ok(options.params(ncodec::EncodeParams::default().quality(level)));
+    }
+    if let Some(dtype) = args.dtype {
+        if direction == Direction::Decompress {
+            bail!("--dtype only applies when compressing (the .ncz file records the type)");
+        }
+        if codec != TENSOR_CODEC {
+            bail!("--dtype is an option of the tensor codec; drop --codec {codec} or use --codec {TENSOR_CODEC}");
+        }
+        options = options.params(ncodec::EncodeParams::default().dtype(dtype));
     }
     if args.kbps.is_some() {
         bail!("--kbps is an option of the speech codec; drop --codec {codec} or use --codec {SPEECH_CODEC}");

@@ -6,5 +6,6 @@ pub mod demo;
 pub mod eval;
 pub mod image_file;
 pub mod info;
+pub mod tensor_file;
 pub mod test;
 pub mod train;

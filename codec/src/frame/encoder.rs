@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use xxhash_rust::xxh3::Xxh3;
 
-use crate::codec::{Codec, EncodeParams};
+use crate::codec::{ChunkPosition, Codec, EncodeParams};
 use crate::codecs::Store;
 use crate::format::{ChunkHeader, Header, Trailer, MAX_CHUNK_LOG2};
 use crate::options::{CompressOptions, LazyPool};
@@ -39,6 +39,10 @@ pub struct Encoder<W: Write> {
     params: EncodeParams,
     hasher: Xxh3,
     total: u64,
+    /// Content offset of the first pending byte.
+    coded: u64,
+    /// The content's first chunk, kept for codecs that read it ([`Codec::reads_head`]).
+    head: Vec<u8>,
 }
 
 impl<W: Write> Encoder<W> {
@@ -101,6 +105,8 @@ impl<W: Write> Encoder<W> {
             params: options.params,
             hasher: Xxh3::new(),
             total: 0,
+            coded: 0,
+            head: Vec::new(),
         })
     }
 
@@ -119,26 +125,33 @@ impl<W: Write> Encoder<W> {
         if usable == 0 {
             return Ok(());
         }
-        let chunks: Vec<&[u8]> = self.pending[..usable].chunks(chunk_size).collect();
         let codec = self.codec;
+        if self.coded == 0 && codec.reads_head() {
+            self.head = self.pending[..usable.min(chunk_size)].to_vec();
+        }
+        let start = self.coded;
+        let chunks: Vec<(u64, &[u8])> = self.pending[..usable]
+            .chunks(chunk_size)
+            .enumerate()
+            .map(|(i, chunk)| (start + (i * chunk_size) as u64, chunk))
+            .collect();
         let params = self.params;
-        let coded = if codec.lossy() {
+        let head = self.head.as_slice();
+        let code = |&(offset, chunk): &(u64, &[u8])| {
+            let at = ChunkPosition { offset, head };
+            encode_chunk(codec, &params, &at, chunk)
+        };
+        let coded: Vec<Result<Vec<u8>, Error>> = if codec.lossy() {
             let pool = self.pool.started()?;
-            pool.install(|| {
-                chunks
-                    .iter()
-                    .map(|chunk| encode_chunk(codec, &params, chunk))
-                    .collect()
-            })
+            pool.install(|| chunks.iter().map(code).collect())
         } else {
-            super::map_ordered(self.pool.for_jobs(chunks.len())?, &chunks, |chunk| {
-                encode_chunk(codec, &params, chunk)
-            })
+            super::map_ordered(self.pool.for_jobs(chunks.len())?, &chunks, code)
         };
         for framed in coded {
             self.writer.write_all(&framed?)?;
         }
         self.pending.drain(..usable);
+        self.coded += usable as u64;
         Ok(())
     }
 
@@ -197,11 +210,16 @@ impl<W: Write> Write for Encoder<W> {
 }
 
 /// Codes one chunk with `codec`, falling back to `store` when that is not smaller.
-fn encode_chunk(codec: &dyn Codec, params: &EncodeParams, chunk: &[u8]) -> Result<Vec<u8>, Error> {
+fn encode_chunk(
+    codec: &dyn Codec,
+    params: &EncodeParams,
+    at: &ChunkPosition<'_>,
+    chunk: &[u8],
+) -> Result<Vec<u8>, Error> {
     let mut payload = Vec::new();
     let mut codec_id = codec.id();
     if codec_id != Store::ID {
-        codec.encode_chunk_with(chunk, params, &mut payload)?;
+        codec.encode_chunk_at(chunk, at, params, &mut payload)?;
     }
     if codec_id == Store::ID || payload.len() >= chunk.len() {
         codec_id = Store::ID;

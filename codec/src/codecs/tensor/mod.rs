@@ -1,0 +1,278 @@
+//! `tensor`: lossless compression of neural-network weights and other float tensors.
+//!
+//! A chunk is cut into *runs*: float runs (whole elements of one float type, as the
+//! file's own header lays them out: a safetensors JSON header, a `.npy` header, or
+//! `--dtype` for a raw buffer) and byte runs (headers, integer tensors, partial
+//! elements at chunk edges). Float runs are split into an entropy-coded exponent symbol
+//! and raw sign and mantissa bits ([`float_coder`]); byte runs go through `cm`. Without
+//! a header or a type, the codec guesses the type from the bytes ([`sniff`]), so any
+//! buffer of floats compresses, and anything else still round-trips.
+//!
+//! The frame encoder hands every chunk the content's first chunk (where the header
+//! lives) and its offset ([`ChunkPosition`]), so each chunk is coded on its own and in
+//! parallel like every other codec's. The decoder needs neither: each payload lists its
+//! runs.
+//!
+//! # Payload
+//! | field | meaning |
+//! |---|---|
+//! | version (u8) | `1` |
+//! | runs (varint) | number of runs |
+//! | per run: kind (u8) | `0` stored bytes, `1` bytes coded by `cm`, `2 + t` floats of type code `t` ([`FloatType::code`]) |
+//! | per run: length (varint) | original bytes of the run (a whole number of elements for floats) |
+//! | per run: body length (varint) | bytes of the body |
+//! | per run: body | the bytes, the `cm` payload, or a float run's body ([`float_coder`]) |
+//!
+//! ```
+//! use ncodec::codecs::tensor::FloatType;
+//!
+//! // A raw buffer of bf16 weights, coded with its type named.
+//! let weights: Vec<u8> = (0..20_000u32)
+//!     .map(|i| (i.wrapping_mul(2_654_435_761) % 1000) as f32 * 1e-4 - 0.05)
+//!     .flat_map(|x| ((x.to_bits() >> 16) as u16).to_le_bytes())
+//!     .collect();
+//! let opts = ncodec::CompressOptions::default()
+//!     .codec("tensor")
+//!     .params(ncodec::EncodeParams::default().dtype(FloatType::Bf16));
+//! let packed = ncodec::compress(&weights, &opts)?;
+//! assert!(packed.len() < weights.len() * 3 / 4);
+//! assert_eq!(ncodec::decompress(&packed)?, weights);
+//! # Ok::<(), ncodec::Error>(())
+//! ```
+
+pub mod dtype;
+pub mod float_coder;
+pub mod layout;
+mod sniff;
+mod wire;
+
+pub use dtype::FloatType;
+pub use layout::{Layout, LayoutError, LayoutKind, Region};
+
+use crate::codec::{ChunkPosition, Codec, CodecId, EncodeParams, Modality};
+use crate::codecs::Cm;
+use crate::Error;
+use layout::Segment;
+use wire::{put_varint, Cursor};
+
+/// Version byte of the payload.
+const PAYLOAD_VERSION: u8 = 1;
+
+/// Run kinds.
+const STORED: u8 = 0;
+const CM: u8 = 1;
+const FLOAT: u8 = 2;
+
+/// Byte runs shorter than this are stored rather than coded.
+const MIN_CODED_BYTES: usize = 64;
+
+/// The tensor codec: float runs split into coded exponents and raw mantissas, the rest
+/// through `cm`.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Tensor;
+
+impl Tensor {
+    /// The identifier of `tensor` in `.ncz` files.
+    pub const ID: CodecId = 7;
+}
+
+impl Codec for Tensor {
+    fn id(&self) -> CodecId {
+        Self::ID
+    }
+    fn name(&self) -> &'static str {
+        "tensor"
+    }
+    fn description(&self) -> &'static str {
+        "float tensors (safetensors, .npy, raw with --dtype): exponents entropy-coded, mantissas kept"
+    }
+    fn modality(&self) -> Modality {
+        Modality::Bytes
+    }
+    fn reads_head(&self) -> bool {
+        true
+    }
+    fn encode_chunk(&self, input: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
+        let at = ChunkPosition {
+            offset: 0,
+            head: input,
+        };
+        self.encode_chunk_at(input, &at, &EncodeParams::default(), out)
+    }
+    fn encode_chunk_with(
+        &self,
+        input: &[u8],
+        params: &EncodeParams,
+        out: &mut Vec<u8>,
+    ) -> Result<(), Error> {
+        let at = ChunkPosition {
+            offset: 0,
+            head: input,
+        };
+        self.encode_chunk_at(input, &at, params, out)
+    }
+    fn encode_chunk_at(
+        &self,
+        input: &[u8],
+        at: &ChunkPosition<'_>,
+        params: &EncodeParams,
+        out: &mut Vec<u8>,
+    ) -> Result<(), Error> {
+        let segments = plan(input, at, params);
+        out.push(PAYLOAD_VERSION);
+        put_varint(segments.len() as u64, out);
+        let mut rest = input;
+        let mut body = Vec::new();
+        for segment in segments {
+            let (data, tail) = rest.split_at(segment.len);
+            rest = tail;
+            body.clear();
+            let kind = match segment.dtype {
+                Some(ty) => encode_float_run(data, ty, &mut body)?,
+                None if data.len() >= MIN_CODED_BYTES => {
+                    Cm.encode_chunk(data, &mut body)?;
+                    if body.len() < data.len() {
+                        CM
+                    } else {
+                        body.clear();
+                        body.extend_from_slice(data);
+                        STORED
+                    }
+                }
+                None => {
+                    body.extend_from_slice(data);
+                    STORED
+                }
+            };
+            out.push(kind);
+            put_varint(data.len() as u64, out);
+            put_varint(body.len() as u64, out);
+            out.extend_from_slice(&body);
+        }
+        Ok(())
+    }
+    fn decode_chunk(&self, payload: &[u8], raw_len: usize, out: &mut Vec<u8>) -> Result<(), Error> {
+        let mut cursor = Cursor::new(payload);
+        if cursor.u8()? != PAYLOAD_VERSION {
+            return Err(corrupt("unknown payload version"));
+        }
+        let runs = cursor.varint()?;
+        let start = out.len();
+        let mut remaining = raw_len;
+        for _ in 0..runs {
+            let kind = cursor.u8()?;
+            let len = cursor.varint()?;
+            let len = usize::try_from(len)
+                .ok()
+                .filter(|&n| n <= remaining)
+                .ok_or_else(|| corrupt("run longer than the chunk"))?;
+            remaining -= len;
+            let body_len = cursor.varint()?;
+            let body = usize::try_from(body_len)
+                .ok()
+                .and_then(|n| cursor.take(n).ok())
+                .ok_or_else(|| corrupt("run body longer than the payload"))?;
+            let before = out.len();
+            match kind {
+                STORED => {
+                    if body.len() != len {
+                        return Err(corrupt("stored run of the wrong length"));
+                    }
+                    out.extend_from_slice(body);
+                }
+                CM => Cm.decode_chunk(body, len, out)?,
+                _ => {
+                    let ty = FloatType::from_code(kind - FLOAT)
+                        .filter(|_| kind >= FLOAT)
+                        .ok_or_else(|| corrupt("unknown run kind"))?;
+                    if !len.is_multiple_of(ty.bytes()) {
+                        return Err(corrupt("float run of a partial element"));
+                    }
+                    let mut body_cursor = Cursor::new(body);
+                    float_coder::decode(&mut body_cursor, ty, len / ty.bytes(), out)?;
+                    if !body_cursor.is_empty() {
+                        return Err(corrupt("float run body longer than its elements"));
+                    }
+                }
+            }
+            if out.len() - before != len {
+                return Err(corrupt("run decoded to the wrong length"));
+            }
+        }
+        if !cursor.is_empty() || out.len() - start != raw_len {
+            return Err(corrupt("runs do not add up to the chunk"));
+        }
+        Ok(())
+    }
+}
+
+/// Codes a float run, as floats or, when its bytes repeat themselves (an analytic
+/// buffer such as a Fourier basis, duplicated rows), through `cm`, whichever is smaller.
+/// `cm` is only tried on the whole run when it wins clearly on a sample, so that plain
+/// weights cost one pass. Returns the run kind.
+fn encode_float_run(data: &[u8], ty: FloatType, body: &mut Vec<u8>) -> Result<u8, Error> {
+    float_coder::encode(data, ty, body);
+    let sample_len = (CM_SAMPLE / ty.bytes() * ty.bytes()).min(data.len());
+    if sample_len < MIN_CODED_BYTES {
+        return Ok(FLOAT + ty.code());
+    }
+    let sample = &data[..sample_len];
+    let mut trial = Vec::new();
+    if sample_len < data.len() {
+        Cm.encode_chunk(sample, &mut trial)?;
+        let float_bytes = float_coder::estimate_bits_q16(sample, ty) >> 19;
+        if trial.len() as u64 >= float_bytes / 10 * 9 {
+            return Ok(FLOAT + ty.code());
+        }
+        trial.clear();
+    }
+    Cm.encode_chunk(data, &mut trial)?;
+    if trial.len() < body.len() {
+        std::mem::swap(body, &mut trial);
+        return Ok(CM);
+    }
+    Ok(FLOAT + ty.code())
+}
+
+/// Bytes of a float run that `cm` tries first.
+const CM_SAMPLE: usize = 1 << 13;
+
+/// How to cut a chunk into runs: by the layout the header (or `--dtype`) gives, else by
+/// the type the bytes look like, else one byte run.
+fn plan(input: &[u8], at: &ChunkPosition<'_>, params: &EncodeParams) -> Vec<Segment> {
+    let layout = match params.dtype {
+        Some(ty) => Some(Layout::raw(ty)),
+        None => Layout::parse(at.head).ok(),
+    };
+    let layout = layout.or_else(|| sniff::guess(input).map(Layout::raw));
+    match layout {
+        Some(layout) => layout.segments(at.offset, input.len()),
+        None if input.is_empty() => Vec::new(),
+        None => vec![Segment {
+            len: input.len(),
+            dtype: None,
+        }],
+    }
+}
+
+fn corrupt(reason: &str) -> Error {
+    Error::CorruptChunk {
+        index: 0,
+        reason: format!("tensor payload: {reason}"),
+    }
+}
+
+/// Whether `head` (a file's first bytes) starts a safetensors or `.npy` file, which the
+/// CLI codes with `tensor` by default.
+///
+/// ```
+/// let header = b"{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }";
+/// let mut npy = b"\x93NUMPY\x01\x00".to_vec();
+/// npy.extend_from_slice(&(header.len() as u16).to_le_bytes());
+/// npy.extend_from_slice(header);
+/// assert!(ncodec::codecs::tensor::is_tensor_file(&npy));
+/// assert!(!ncodec::codecs::tensor::is_tensor_file(b"plain text"));
+/// ```
+pub fn is_tensor_file(head: &[u8]) -> bool {
+    Layout::parse(head).is_ok()
+}
