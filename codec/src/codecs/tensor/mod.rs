@@ -208,8 +208,8 @@ impl Codec for Tensor {
 
 /// Codes a float run, as floats or, when its bytes repeat themselves (an analytic
 /// buffer such as a Fourier basis, duplicated rows), through `cm`, whichever is smaller.
-/// `cm` is only tried on the whole run when it wins clearly on a sample, so that plain
-/// weights cost one pass. Returns the run kind.
+/// `cm` is only tried on the whole run when it wins clearly on a sample or the run
+/// repeats values, so that plain weights cost one pass. Returns the run kind.
 fn encode_float_run(data: &[u8], ty: FloatType, body: &mut Vec<u8>) -> Result<u8, Error> {
     float_coder::encode(data, ty, body);
     let sample_len = (CM_SAMPLE / ty.bytes() * ty.bytes()).min(data.len());
@@ -218,7 +218,7 @@ fn encode_float_run(data: &[u8], ty: FloatType, body: &mut Vec<u8>) -> Result<u8
     }
     let sample = &data[..sample_len];
     let mut trial = Vec::new();
-    if sample_len < data.len() {
+    if sample_len < data.len() && !repeats_values(data, ty) {
         Cm.encode_chunk(sample, &mut trial)?;
         let float_bytes = float_coder::estimate_bits_q16(sample, ty) >> 19;
         if trial.len() as u64 >= float_bytes / 10 * 9 {
@@ -236,6 +236,30 @@ fn encode_float_run(data: &[u8], ty: FloatType, body: &mut Vec<u8>) -> Result<u8
 
 /// Bytes of a float run that `cm` tries first.
 const CM_SAMPLE: usize = 1 << 13;
+
+/// Elements looked at for repeated values.
+const DISTINCT_SAMPLE: usize = 1 << 14;
+
+/// Whether fewer than half of the run's first elements are distinct values: weights
+/// hardly ever repeat exactly, computed tables (a Fourier basis, a quantized grid) do,
+/// and `cm`'s match model finds them.
+fn repeats_values(data: &[u8], ty: FloatType) -> bool {
+    let width = ty.bytes();
+    let mut values: Vec<u64> = data
+        .chunks_exact(width)
+        .take(DISTINCT_SAMPLE)
+        .map(|e| {
+            let mut buf = [0u8; 8];
+            buf[..width].copy_from_slice(e);
+            u64::from_le_bytes(buf)
+        })
+        .collect();
+    let count = values.len();
+    values.sort_unstable();
+    values.dedup();
+    // Narrow types repeat values by necessity: only count it for types of 4 bytes up.
+    width >= 4 && values.len() * 2 < count
+}
 
 /// How to cut a chunk into runs: by the layout the header (or `--dtype`) gives, else by
 /// the type the bytes look like, else one byte run.
