@@ -329,8 +329,9 @@ pub struct CodingArgs {
 
     /// Codec for compression (see `ncodec info --codecs`): `cm` (the default), `lm`,
     /// `lm-token` (experimental: smaller than `cm` on prose but not yet than `lm`),
-    /// `store`, `tensor` (float weights; the default for .safetensors and .npy), or the
-    /// lossy `image` and `speech` (which --quality, --bpp and --kbps pick by themselves).
+    /// `store`, `tensor` (float weights; the default for .safetensors and .npy), `pcm`
+    /// (lossless audio; the default for .wav), or the lossy `image` and `speech` (which
+    /// --quality, --bpp and --kbps pick by themselves).
     #[arg(long = "codec", value_name = "NAME", conflicts_with = "level")]
     pub codec: Option<String>,
 
@@ -365,6 +366,13 @@ pub struct CodingArgs {
     /// 16 kHz mono WAV of the same duration.
     #[arg(long = "kbps", value_name = "X", conflicts_with_all = ["level", "bpp", "effort"])]
     pub kbps: Option<f64>,
+
+    /// Lossless audio with the `pcm` codec (linear prediction and adaptive residual
+    /// coding, smaller than FLAC -8): WAV files (8–32-bit integer PCM, any rate and
+    /// channel count) are coded as they are, and get `pcm` even without this flag; FLAC,
+    /// MP3 and OGG inputs are decoded to WAV first (`song.flac` becomes `song.wav.ncz`).
+    #[arg(long = "lossless", conflicts_with_all = ["level", "quality", "bpp", "effort", "kbps"])]
+    pub lossless: bool,
 
     /// Element type of a raw buffer of floats (bf16, f16, f32, f64, f8e4m3, f8e5m2):
     /// picks the lossless `tensor` codec, which entropy-codes the exponents and keeps the
@@ -404,6 +412,7 @@ impl CodingArgs {
             (Some(name), _) => name,
             (None, _) if self.kbps.is_some() => "speech",
             (None, _) if self.dtype.is_some() => "tensor",
+            (None, _) if self.lossless => "pcm",
             (None, _) if self.wants_lossy_image() => "image",
             (None, Some(level)) => LEVEL_CODECS[usize::from(level.clamp(1, 2)) - 1],
             (None, None) => LEVEL_CODECS[0],

@@ -566,3 +566,49 @@ fn tensor_files_pick_the_tensor_codec_and_damaged_ones_fail_cleanly() {
     let out = run(&["-q", "--codec", "cm", "cut.safetensors"], dir.path());
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+#[test]
+fn wav_files_pick_pcm_and_lossless_decodes_other_audio_to_wav() {
+    let dir = tempfile::tempdir().unwrap();
+    let wav = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../datasets/samples/speech-librivox-0930.wav"
+    ))
+    .unwrap();
+    write(dir.path(), "talk.wav", &wav);
+    let out = run(&["-q", "talk.wav"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let info = run(&["info", "talk.wav.ncz"], dir.path());
+    assert!(
+        String::from_utf8_lossy(&info.stdout).contains("pcm"),
+        "{}",
+        String::from_utf8_lossy(&info.stdout)
+    );
+    let packed = std::fs::metadata(dir.path().join("talk.wav.ncz"))
+        .unwrap()
+        .len();
+    assert!(packed < wav.len() as u64 * 6 / 10, "{packed}");
+    let out = run(&["-d", "-o", "back.wav", "talk.wav.ncz"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(std::fs::read(dir.path().join("back.wav")).unwrap(), wav);
+
+    // FLAC in, WAV of the same samples out.
+    write(dir.path(), "clean.flac", &speech_flac());
+    let out = run(&["-q", "--lossless", "clean.flac"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = run(&["-d", "clean.wav.ncz"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let decoded = std::fs::read(dir.path().join("clean.wav")).unwrap();
+    let samples = wav_samples(&decoded);
+    assert!(samples > 16_000, "{samples}");
+    // Lossless of non-audio is refused with advice.
+    write(dir.path(), "notes.txt", b"not audio at all");
+    let out = run(&["--lossless", "notes.txt"], dir.path());
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("--lossless takes audio"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.path().join("notes.wav.ncz").exists());
+}

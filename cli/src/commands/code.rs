@@ -53,7 +53,10 @@ pub fn run(args: &CodingArgs, direction: Direction) -> Result<ExitCode> {
     let mut failed = false;
     for file in &files {
         let options = match direction {
-            Direction::Compress => super::tensor_file::options_for(file, args, &options)?,
+            Direction::Compress => {
+                let options = super::tensor_file::options_for(file, args, &options)?;
+                super::wav_file::options_for(file, args, &options)
+            }
             Direction::Decompress => options.clone(),
         };
         if let Err(err) = code_one(file, args, direction, &options) {
@@ -183,7 +186,7 @@ fn output_path(input: &Path, args: &CodingArgs, direction: Direction) -> Result<
             }
             // Speech decodes to WAV: `talk.flac` becomes `talk.wav.ncz`, which decompresses
             // to `talk.wav` rather than to a WAV named `talk.flac`.
-            let base = if args.codec_name() == SPEECH_CODEC {
+            let base = if args.codec_name() == SPEECH_CODEC || args.lossless {
                 input.with_extension("wav")
             } else {
                 input.to_path_buf()
@@ -250,6 +253,17 @@ fn code_one(
                 .context("cannot read the audio")?;
             let name = input.file_name().and_then(|n| n.to_str());
             let (wav, duration) = super::audio_file::load(&bytes, name)?;
+            seconds = Some(duration);
+            let size = wav.len() as u64;
+            compress_stream(&mut wav.as_slice(), sink.writer(), options, Some(size))?
+        }
+        Direction::Compress if args.lossless => {
+            let mut bytes = Vec::new();
+            reader
+                .read_to_end(&mut bytes)
+                .context("cannot read the audio")?;
+            let name = input.file_name().and_then(|n| n.to_str());
+            let (wav, duration) = super::wav_file::load_lossless(bytes, name)?;
             seconds = Some(duration);
             let size = wav.len() as u64;
             compress_stream(&mut wav.as_slice(), sink.writer(), options, Some(size))?

@@ -9,3 +9,4 @@ pub mod info;
 pub mod tensor_file;
 pub mod test;
 pub mod train;
+pub mod wav_file;

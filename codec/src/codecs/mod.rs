@@ -3,13 +3,16 @@
 pub mod cm;
 pub mod image;
 pub mod lm;
+pub mod pcm;
 pub mod speech;
 pub mod store;
 pub mod tensor;
+pub(crate) mod wire;
 
 pub use cm::Cm;
 pub use image::Image;
 pub use lm::{Lm, LmToken};
+pub use pcm::Pcm;
 pub use speech::Speech;
 pub use store::Store;
 pub use tensor::Tensor;

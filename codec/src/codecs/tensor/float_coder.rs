@@ -25,7 +25,7 @@ use constriction::stream::stack::SmallAnsCoder;
 use constriction::stream::Decode;
 
 use super::dtype::FloatType;
-use super::wire::{put_varint, Cursor};
+use crate::codecs::wire::{put_varint, Cursor};
 use crate::Error;
 
 /// Fixed-point precision of the symbol tables: probabilities sum to `2^PRECISION`.

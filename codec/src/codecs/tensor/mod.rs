@@ -44,16 +44,15 @@ pub mod dtype;
 pub mod float_coder;
 pub mod layout;
 mod sniff;
-mod wire;
 
 pub use dtype::FloatType;
 pub use layout::{Layout, LayoutError, LayoutKind, Region};
 
 use crate::codec::{ChunkPosition, Codec, CodecId, EncodeParams, Modality};
+use crate::codecs::wire::{put_varint, Cursor};
 use crate::codecs::Cm;
 use crate::Error;
 use layout::Segment;
-use wire::{put_varint, Cursor};
 
 /// Version byte of the payload.
 const PAYLOAD_VERSION: u8 = 1;

@@ -1,17 +1,18 @@
-//! Sizes and speeds of the `tensor` codec on the files named on the command line.
+//! Sizes and speeds of one codec on the files named on the command line (2 threads).
 //!
 //! ```sh
-//! cargo run --release -p ncodec --example tensor_sizes -- model.safetensors
+//! cargo run --release -p ncodec --example codec_sizes -- tensor model.safetensors
+//! cargo run --release -p ncodec --example codec_sizes -- pcm song.wav
 //! ```
 
 use std::time::Instant;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let opts = ncodec::CompressOptions::default()
-        .codec("tensor")
-        .threads(2);
+    let mut args = std::env::args().skip(1);
+    let codec = args.next().ok_or("usage: codec_sizes CODEC FILE...")?;
+    let opts = ncodec::CompressOptions::default().codec(&codec).threads(2);
     let decode = ncodec::DecompressOptions::default().threads(2);
-    for path in std::env::args().skip(1) {
+    for path in args {
         let data = std::fs::read(&path)?;
         let started = Instant::now();
         let packed = ncodec::compress(&data, &opts)?;

@@ -1,4 +1,4 @@
-//! Reading and writing the `tensor` payload's fields: bytes and LEB128 varints.
+//! Reading and writing payload fields: bytes and LEB128 varints.
 
 use crate::Error;
 
@@ -61,7 +61,7 @@ impl<'a> Cursor<'a> {
         }
         Err(Error::CorruptChunk {
             index: 0,
-            reason: "tensor payload: malformed variable-length integer".into(),
+            reason: "payload: malformed variable-length integer".into(),
         })
     }
 }
@@ -69,7 +69,7 @@ impl<'a> Cursor<'a> {
 fn truncated() -> Error {
     Error::CorruptChunk {
         index: 0,
-        reason: "tensor payload ends early".into(),
+        reason: "payload ends early".into(),
     }
 }
 
