@@ -12,7 +12,7 @@
 //! |---|---|
 //! | `k` (u8) | mantissa bits joined to the exponent symbol, `0..=min(3, mantissa bits)`; 255 = the run is stored raw |
 //! | `m` (varint) | number of distinct symbols, `1..=`[`MAX_SYMBOLS`] |
-//! | symbols | `m` varints: the first symbol, then the gaps between consecutive (ascending) symbols minus 1 |
+//! | symbols | ascending: `0` then `m` varints (the first symbol, then each gap to the next minus 1), or `1` then varints `first`, `span − 1` and a bitmap of `span` bits (bit `i` = symbol `first + i`), whichever is shorter |
 //! | probabilities | `m` varints, each ≥ 1, summing to `2^`[`PRECISION`] |
 //! | ANS length (varint) | bytes of the ANS stream (16-bit little-endian words) |
 //! | ANS stream | the symbols' dense indices, pushed last to first on constriction's `SmallAnsCoder` |
@@ -68,15 +68,7 @@ pub(crate) fn encode(data: &[u8], ty: FloatType, out: &mut Vec<u8>) {
     let fields = Fields::new(ty, joined);
     out.push(joined as u8);
     put_varint(table.symbols.len() as u64, out);
-    let mut previous = None;
-    for &symbol in &table.symbols {
-        let gap = match previous {
-            None => symbol,
-            Some(p) => symbol - p - 1,
-        };
-        put_varint(u64::from(gap), out);
-        previous = Some(symbol);
-    }
+    put_symbols(&table.symbols, out);
     for &p in &table.probabilities {
         put_varint(u64::from(p), out);
     }
@@ -137,16 +129,10 @@ pub(crate) fn decode(
     if m == 0 || m > MAX_SYMBOLS || m > 1 << fields.symbol_bits {
         return Err(corrupt("symbol count out of range"));
     }
-    let mut base = Vec::with_capacity(m);
-    let mut next = 0u64;
-    for _ in 0..m {
-        let symbol = next
-            .checked_add(cursor.varint()?)
-            .filter(|&s| s < 1 << fields.symbol_bits)
-            .ok_or_else(|| corrupt("symbol out of range"))?;
-        base.push(fields.join(symbol as u32));
-        next = symbol + 1;
-    }
+    let base: Vec<u64> = read_symbols(cursor, m, fields.symbol_bits)?
+        .into_iter()
+        .map(|symbol| fields.join(symbol))
+        .collect();
     let mut probabilities = Vec::with_capacity(m);
     let mut total = 0u64;
     for _ in 0..m {
@@ -230,6 +216,80 @@ impl Run<'_> {
         }
         Ok(())
     }
+}
+
+/// Writes ascending symbols as gaps (`0`, then a varint per symbol: the first value,
+/// then each gap minus 1) or as a bitmap (`1`, then the first value and the span minus 1
+/// as varints, then one bit per value of the span, least significant first), whichever is
+/// shorter.
+fn put_symbols(symbols: &[u32], out: &mut Vec<u8>) {
+    let mut gaps = Vec::new();
+    let mut previous = None;
+    for &symbol in symbols {
+        let gap = match previous {
+            None => symbol,
+            Some(p) => symbol - p - 1,
+        };
+        put_varint(u64::from(gap), &mut gaps);
+        previous = Some(symbol);
+    }
+    let (first, last) = (symbols[0], symbols[symbols.len() - 1]);
+    let span = (last - first + 1) as usize;
+    let mut bitmap = Vec::new();
+    put_varint(u64::from(first), &mut bitmap);
+    put_varint(span as u64 - 1, &mut bitmap);
+    let start = bitmap.len();
+    bitmap.resize(start + span.div_ceil(8), 0);
+    for &symbol in symbols {
+        let i = (symbol - first) as usize;
+        bitmap[start + i / 8] |= 1 << (i % 8);
+    }
+    if bitmap.len() < gaps.len() {
+        out.push(1);
+        out.extend_from_slice(&bitmap);
+    } else {
+        out.push(0);
+        out.extend_from_slice(&gaps);
+    }
+}
+
+/// Reads `m` ascending symbols below `2^symbol_bits` as [`put_symbols`] wrote them.
+fn read_symbols(cursor: &mut Cursor<'_>, m: usize, symbol_bits: u32) -> Result<Vec<u32>, Error> {
+    let limit = 1u64 << symbol_bits;
+    let mut symbols = Vec::with_capacity(m);
+    match cursor.u8()? {
+        0 => {
+            let mut next = 0u64;
+            for _ in 0..m {
+                let symbol = next
+                    .checked_add(cursor.varint()?)
+                    .filter(|&s| s < limit)
+                    .ok_or_else(|| corrupt("symbol out of range"))?;
+                symbols.push(symbol as u32);
+                next = symbol + 1;
+            }
+        }
+        1 => {
+            let first = cursor.varint()?;
+            let span = cursor
+                .varint()?
+                .checked_add(1)
+                .filter(|&n| first.checked_add(n).is_some_and(|end| end <= limit))
+                .ok_or_else(|| corrupt("symbol span out of range"))?;
+            let bitmap = cursor.take(span.div_ceil(8) as usize)?;
+            for i in 0..span {
+                if bitmap[(i / 8) as usize] >> (i % 8) & 1 == 1 {
+                    symbols.push((first + i) as u32);
+                }
+            }
+            let padding_clear = span % 8 == 0 || bitmap[bitmap.len() - 1] >> (span % 8) == 0;
+            if symbols.len() != m || !padding_clear {
+                return Err(corrupt("symbol bitmap does not match the symbol count"));
+            }
+        }
+        _ => return Err(corrupt("unknown symbol list encoding")),
+    }
+    Ok(symbols)
 }
 
 fn store_raw(data: &[u8], out: &mut Vec<u8>) {
@@ -360,8 +420,8 @@ impl Histogram {
             }
             let fields = Fields::new(self.ty, joined);
             cost += (self.total * u64::from(fields.raw_bits)) << 16;
-            // The table: about two bytes per symbol.
-            cost += (symbols.len() as u64 * 16) << 16;
+            // The table: about a byte and a half per symbol.
+            cost += (symbols.len() as u64 * 12) << 16;
             if best.as_ref().is_none_or(|(_, c, _)| cost < *c) {
                 best = Some((
                     joined,
