@@ -497,9 +497,15 @@ pub struct EvalAudioArgs {
     /// Leave out ncodec's learned codec.
     #[arg(long = "no-ncodec", conflicts_with = "no_baselines")]
     pub no_ncodec: bool,
-    /// Codings run at once (0: one per core); each coding uses one thread.
+    /// Codings run at once (0: one per core); each coding uses one thread. With
+    /// --lossless: the threads of each `pcm` coding.
     #[arg(short = 'T', long = "threads", value_name = "N", default_value_t = 1)]
     pub threads: usize,
+    /// Lossless instead: bits per sample and speed of the `pcm` codec against `flac -8`
+    /// (the `flac` program, if installed) on the files as they are (FLAC, MP3 and OGG
+    /// decoded to integer WAV first).
+    #[arg(long = "lossless")]
+    pub lossless: bool,
 }
 
 const EVAL_IMAGE_EXAMPLES: &str = "\

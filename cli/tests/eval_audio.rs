@@ -124,3 +124,46 @@ fn eval_audio_usage_errors_say_what_is_wrong() {
         text(&broken.stderr)
     );
 }
+
+#[test]
+fn eval_audio_lossless_reports_real_pcm_sizes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = run(
+        &[
+            "eval",
+            "audio",
+            "--lossless",
+            &fixtures(),
+            "--max-files",
+            "2",
+            "--json",
+            "lossless.json",
+        ],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("TOTAL pcm"), "{stdout}");
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("lossless.json")).unwrap()).unwrap();
+    let rows = report["rows"].as_array().unwrap();
+    let pcm: Vec<_> = rows.iter().filter(|r| r["contender"] == "pcm").collect();
+    assert_eq!(pcm.len(), 2);
+    for row in pcm {
+        let bits = row["bits_per_sample"].as_f64().unwrap();
+        assert!(bits > 2.0 && bits < 16.0, "{bits}");
+        assert_eq!(row["sample_rate"], 16_000);
+    }
+    let bad = run(
+        &[
+            "eval",
+            "audio",
+            "--lossless",
+            "--plot",
+            "x.svg",
+            &fixtures(),
+        ],
+        dir.path(),
+    );
+    assert!(!bad.status.success());
+}

@@ -398,6 +398,60 @@ pub fn read_wav_pcm16(bytes: &[u8]) -> Result<Pcm16, AudioError> {
     })
 }
 
+/// A WAV file (RIFF, integer PCM) holding `audio` exactly: 16-bit samples when every
+/// value is a multiple of 2^-15 in `[-1, 1)` (any 16-bit source decoded to floats), else
+/// 24-bit. This is what lossless coding of a FLAC, MP3 or OGG file codes.
+///
+/// ```
+/// use ncodec_datasets::audio::{integer_wav, Audio};
+///
+/// let wav = integer_wav(&Audio::mono(vec![0.0, 0.5, -1.0], 16_000));
+/// assert_eq!(&wav[..4], b"RIFF");
+/// assert_eq!(u16::from_le_bytes([wav[34], wav[35]]), 16);
+/// assert_eq!(wav.len(), 44 + 6);
+/// ```
+pub fn integer_wav(audio: &Audio) -> Vec<u8> {
+    let exact16 = audio
+        .channels
+        .iter()
+        .flatten()
+        .all(|&x| (x * 32768.0).fract() == 0.0 && (-1.0..1.0).contains(&x));
+    let (bits, scale) = if exact16 {
+        (16u16, 32768.0)
+    } else {
+        (24u16, 8_388_608.0)
+    };
+    let frames = audio.frames();
+    let channels = audio.channels.len().max(1) as u16;
+    let data_len = frames * usize::from(channels) * usize::from(bits / 8);
+    let mut wav = Vec::with_capacity(44 + data_len);
+    wav.extend_from_slice(b"RIFF");
+    wav.extend_from_slice(&(36 + data_len as u32).to_le_bytes());
+    wav.extend_from_slice(b"WAVEfmt ");
+    wav.extend_from_slice(&16u32.to_le_bytes());
+    wav.extend_from_slice(&1u16.to_le_bytes());
+    wav.extend_from_slice(&channels.to_le_bytes());
+    wav.extend_from_slice(&audio.sample_rate.to_le_bytes());
+    let align = channels * (bits / 8);
+    wav.extend_from_slice(&(audio.sample_rate * u32::from(align)).to_le_bytes());
+    wav.extend_from_slice(&align.to_le_bytes());
+    wav.extend_from_slice(&bits.to_le_bytes());
+    wav.extend_from_slice(b"data");
+    wav.extend_from_slice(&(data_len as u32).to_le_bytes());
+    let max = scale - 1.0;
+    for n in 0..frames {
+        for channel in &audio.channels {
+            let value = (f64::from(channel[n]) * scale).round().clamp(-scale, max) as i32;
+            if bits == 16 {
+                wav.extend_from_slice(&(value as i16).to_le_bytes());
+            } else {
+                wav.extend_from_slice(&value.to_le_bytes()[..3]);
+            }
+        }
+    }
+    wav
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

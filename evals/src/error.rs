@@ -65,6 +65,9 @@ pub enum EvalError {
     /// An option of the image or audio evaluation is out of range.
     #[error("{0}")]
     InvalidOption(String),
+    /// A lossless coding failed or did not round-trip.
+    #[error("{0}")]
+    Failed(String),
     /// The plot could not be drawn.
     #[error("cannot draw the plot: {0}")]
     Plot(String),

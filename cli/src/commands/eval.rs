@@ -28,6 +28,10 @@ pub fn run(command: &EvalCommand) -> Result<ExitCode> {
 fn evaluate_audio(args: &EvalAudioArgs) -> Result<ExitCode> {
     use ncodec_evals::audio::{self, AudioEvalOptions, SpeechBaseline};
 
+    if args.lossless {
+        return evaluate_lossless_audio(args);
+    }
+
     let mut options = AudioEvalOptions {
         threads: args.threads,
         ncodec: !args.no_ncodec,
@@ -227,4 +231,93 @@ fn print_report(report: &Report, args: &EvalCommonArgs) -> Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// `ncodec eval audio --lossless`: `pcm` against `flac -8` on the files as they are.
+fn evaluate_lossless_audio(args: &EvalAudioArgs) -> Result<ExitCode> {
+    use ncodec_evals::audio::lossless::{flac_available, run_lossless_eval, LosslessInput, FLAC};
+
+    if args.only.is_some() || args.no_ncodec || args.plot.is_some() {
+        anyhow::bail!("--lossless compares pcm with flac -8; it takes --json, --max-files, --no-baselines and -T");
+    }
+    let mut paths = Vec::new();
+    for path in &args.paths {
+        collect_audio(path, &mut paths)?;
+    }
+    paths.sort();
+    if let Some(max) = args.max_files {
+        paths.truncate(max);
+    }
+    if paths.is_empty() {
+        anyhow::bail!("no audio files (.wav, .flac, .mp3, .ogg) found");
+    }
+    let mut inputs = Vec::new();
+    for path in &paths {
+        let bytes =
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let name = path.file_name().and_then(|n| n.to_str());
+        let (wav, _) = super::wav_file::load_lossless(bytes, name)
+            .with_context(|| format!("{}", path.display()))?;
+        inputs.push(LosslessInput {
+            name: path.display().to_string(),
+            wav,
+        });
+    }
+    let with_flac = !args.no_baselines && flac_available();
+    if !args.no_baselines && !with_flac {
+        eprintln!(
+            "ncodec: the flac program is not installed (apt-get install flac): measuring pcm alone"
+        );
+    }
+    let threads = if args.threads == 0 { 0 } else { args.threads };
+    let report = run_lossless_eval(&inputs, threads, with_flac)?;
+    println!(
+        "{:<60} {:>8} {:>10} {:>9} {:>9} {:>9}",
+        "file", "codec", "bytes", "bits/smp", "enc s", "dec s"
+    );
+    for row in &report.rows {
+        println!(
+            "{:<60} {:>8} {:>10} {:>9.4} {:>9.3} {:>9.3}",
+            row.file,
+            row.contender,
+            row.bytes,
+            row.bits_per_sample,
+            row.encode_secs,
+            row.decode_secs
+        );
+    }
+    println!();
+    for total in &report.totals {
+        let ratio = total
+            .vs_flac
+            .map_or(String::new(), |r| format!(", {r:.4} x {FLAC}"));
+        println!(
+            "TOTAL {:<8} {:.4} bits/sample{ratio}; encode {:.0}x, decode {:.0}x realtime",
+            total.contender, total.bits_per_sample, total.encode_realtime, total.decode_realtime
+        );
+    }
+    if let Some(path) = &args.json {
+        std::fs::write(path, serde_json::to_string_pretty(&report)?)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Audio files under `path` (or `path` itself).
+fn collect_audio(path: &std::path::Path, out: &mut Vec<std::path::PathBuf>) -> Result<()> {
+    if path.is_dir() {
+        for entry in
+            std::fs::read_dir(path).with_context(|| format!("cannot list {}", path.display()))?
+        {
+            collect_audio(&entry?.path(), out)?;
+        }
+    } else if path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| ["wav", "flac", "mp3", "ogg"].contains(&e.to_ascii_lowercase().as_str()))
+    {
+        out.push(path.to_path_buf());
+    }
+    Ok(())
 }

@@ -53,43 +53,6 @@ pub fn load_lossless(bytes: Vec<u8>, name: Option<&str>) -> Result<(Vec<u8>, f64
         "--lossless takes audio (WAV, FLAC, MP3 or OGG/Vorbis); other files are compressed \
          losslessly without it",
     )?;
-    let exact16 = clip
-        .channels
-        .iter()
-        .flatten()
-        .all(|&x| (x * 32768.0).fract() == 0.0 && (-1.0..1.0).contains(&x));
-    let (bits, scale) = if exact16 {
-        (16u16, 32768.0)
-    } else {
-        (24u16, 8_388_608.0)
-    };
-    let frames = clip.frames();
-    let channels = clip.channels.len().max(1) as u16;
-    let data_len = frames * usize::from(channels) * usize::from(bits / 8);
-    let mut wav = Vec::with_capacity(44 + data_len);
-    wav.extend_from_slice(b"RIFF");
-    wav.extend_from_slice(&(36 + data_len as u32).to_le_bytes());
-    wav.extend_from_slice(b"WAVEfmt ");
-    wav.extend_from_slice(&16u32.to_le_bytes());
-    wav.extend_from_slice(&1u16.to_le_bytes());
-    wav.extend_from_slice(&channels.to_le_bytes());
-    wav.extend_from_slice(&clip.sample_rate.to_le_bytes());
-    let align = channels * (bits / 8);
-    wav.extend_from_slice(&(clip.sample_rate * u32::from(align)).to_le_bytes());
-    wav.extend_from_slice(&align.to_le_bytes());
-    wav.extend_from_slice(&bits.to_le_bytes());
-    wav.extend_from_slice(b"data");
-    wav.extend_from_slice(&(data_len as u32).to_le_bytes());
-    let max = scale - 1.0;
-    for n in 0..frames {
-        for channel in &clip.channels {
-            let value = (f64::from(channel[n]) * scale).round().clamp(-scale, max) as i32;
-            if bits == 16 {
-                wav.extend_from_slice(&(value as i16).to_le_bytes());
-            } else {
-                wav.extend_from_slice(&value.to_le_bytes()[..3]);
-            }
-        }
-    }
+    let wav = audio::integer_wav(&clip);
     Ok((wav, clip.seconds()))
 }

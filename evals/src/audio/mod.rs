@@ -9,9 +9,12 @@
 //!   `speech` codec included (one point per quality level), with mean curves;
 //!   [`plot`] draws them as SVG.
 //!
+//! - [`lossless`]: the lossless `pcm` codec against `flac -8` (`--lossless`).
+//!
 //! Files are read by [`ncodec_datasets::audio`] and measured as 16 kHz mono.
 
 pub mod baselines;
+pub mod lossless;
 pub mod metrics;
 mod ncodec_speech;
 pub mod plot;
