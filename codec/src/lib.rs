@@ -34,5 +34,5 @@ pub mod tokenizer;
 pub use api::{compress, decompress, decompress_with};
 pub use codec::{ChunkPosition, Codec, CodecId, EncodeParams, Modality, ModelInfo};
 pub use error::Error;
-pub use frame::{inspect, ChunkInfo, Decoder, Encoder, FrameInfo};
+pub use frame::{decompress_range, inspect, ChunkInfo, Decoder, Encoder, FrameInfo};
 pub use options::{CompressOptions, DecompressOptions, DEFAULT_CHUNK_LOG2};

@@ -302,3 +302,23 @@ fn damaged_payloads_give_errors_not_panics() {
     packed[middle] ^= 0x10;
     assert!(ncodec::decompress(&packed).is_err());
 }
+
+#[test]
+fn one_tensor_decodes_without_the_rest() {
+    let file = model_file("BF16", 3);
+    let layout = Layout::parse(&file).unwrap();
+    let packed = compress(&file, EncodeParams::default(), 1 << 12, 2);
+    for region in &layout.regions {
+        let bytes = ncodec::codecs::tensor::read_tensor(&packed, &region.name).unwrap();
+        assert_eq!(
+            bytes,
+            &file[region.start as usize..region.end as usize],
+            "{}",
+            region.name
+        );
+    }
+    assert!(ncodec::codecs::tensor::read_tensor(&packed, "missing").is_err());
+    let range = ncodec::decompress_range(&packed, 5000..9000).unwrap();
+    assert_eq!(range, &file[5000..9000]);
+    assert!(ncodec::decompress_range(&packed, 0..file.len() as u64 + 1).is_err());
+}

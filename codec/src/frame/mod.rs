@@ -5,7 +5,7 @@ mod decoder;
 mod encoder;
 mod inspect;
 
-pub use decoder::Decoder;
+pub use decoder::{decompress_range, Decoder};
 pub use encoder::Encoder;
 pub use inspect::{inspect, ChunkInfo, FrameInfo};
 

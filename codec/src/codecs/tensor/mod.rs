@@ -11,7 +11,7 @@
 //! The frame encoder hands every chunk the content's first chunk (where the header
 //! lives) and its offset ([`ChunkPosition`]), so each chunk is coded on its own and in
 //! parallel like every other codec's. The decoder needs neither: each payload lists its
-//! runs.
+//! runs. [`read_tensor`] decodes one tensor without the rest.
 //!
 //! # Payload
 //! | field | meaning |
@@ -298,4 +298,39 @@ fn corrupt(reason: &str) -> Error {
 /// ```
 pub fn is_tensor_file(head: &[u8]) -> bool {
     Layout::parse(head).is_ok()
+}
+
+/// Decodes one tensor's bytes from a `.ncz` file of a safetensors (or `.npy`) file,
+/// decoding only the chunks that hold its header and its data; `name` is `""` for `.npy`.
+///
+/// ```
+/// let header = br#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}"#;
+/// let mut file = (header.len() as u64).to_le_bytes().to_vec();
+/// file.extend_from_slice(header);
+/// for x in [1.0f32, 2.0, 3.0] {
+///     file.extend_from_slice(&x.to_le_bytes());
+/// }
+/// let packed = ncodec::compress(&file, &ncodec::CompressOptions::default().codec("tensor"))?;
+/// assert_eq!(ncodec::codecs::tensor::read_tensor(&packed, "b")?, 3.0f32.to_le_bytes());
+/// # Ok::<(), ncodec::Error>(())
+/// ```
+pub fn read_tensor(packed: &[u8], name: &str) -> Result<Vec<u8>, Error> {
+    let (header, _) = crate::format::Header::parse(packed)?;
+    let first = crate::decompress_range(packed, 0..header.chunk_size() as u64).or_else(|_| {
+        // A content shorter than one chunk: take all of it.
+        crate::decompress(packed)
+    })?;
+    let layout = Layout::parse(&first)
+        .map_err(|e| Error::InvalidOption(format!("not a tensor file: {e}")))?;
+    let region = layout
+        .regions
+        .iter()
+        .find(|r| r.name == name)
+        .ok_or_else(|| Error::InvalidOption(format!("no tensor named {name:?}")))?;
+    let end = match (region.end, header.content_size) {
+        (u64::MAX, Some(size)) => size,
+        (u64::MAX, None) => crate::inspect(packed)?.trailer.content_size,
+        (end, _) => end,
+    };
+    crate::decompress_range(packed, region.start..end)
 }
