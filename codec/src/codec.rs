@@ -102,6 +102,16 @@ pub struct ChunkPosition<'a> {
     pub head: &'a [u8],
 }
 
+impl<'a> ChunkPosition<'a> {
+    /// The position of a chunk that is the whole content (offset 0, its own head).
+    pub fn whole(content: &'a [u8]) -> Self {
+        Self {
+            offset: 0,
+            head: content,
+        }
+    }
+}
+
 /// A chunk codec. Implementations must be deterministic: `decode_chunk` of the output
 /// of `encode_chunk` returns the input exactly, on any machine and thread count.
 ///

@@ -240,17 +240,7 @@ fn evaluate_lossless_audio(args: &EvalAudioArgs) -> Result<ExitCode> {
     if args.only.is_some() || args.no_ncodec || args.plot.is_some() {
         anyhow::bail!("--lossless compares pcm with flac -8; it takes --json, --max-files, --no-baselines and -T");
     }
-    let mut paths = Vec::new();
-    for path in &args.paths {
-        collect_audio(path, &mut paths)?;
-    }
-    paths.sort();
-    if let Some(max) = args.max_files {
-        paths.truncate(max);
-    }
-    if paths.is_empty() {
-        anyhow::bail!("no audio files (.wav, .flac, .mp3, .ogg) found");
-    }
+    let paths = ncodec_evals::audio::audio_files(&args.paths, args.max_files)?;
     let mut inputs = Vec::new();
     for path in &paths {
         let bytes =
@@ -269,8 +259,7 @@ fn evaluate_lossless_audio(args: &EvalAudioArgs) -> Result<ExitCode> {
             "ncodec: the flac program is not installed (apt-get install flac): measuring pcm alone"
         );
     }
-    let threads = if args.threads == 0 { 0 } else { args.threads };
-    let report = run_lossless_eval(&inputs, threads, with_flac)?;
+    let report = run_lossless_eval(&inputs, args.threads, with_flac)?;
     println!(
         "{:<60} {:>8} {:>10} {:>9} {:>9} {:>9}",
         "file", "codec", "bytes", "bits/smp", "enc s", "dec s"
@@ -302,22 +291,4 @@ fn evaluate_lossless_audio(args: &EvalAudioArgs) -> Result<ExitCode> {
         eprintln!("wrote {}", path.display());
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Audio files under `path` (or `path` itself).
-fn collect_audio(path: &std::path::Path, out: &mut Vec<std::path::PathBuf>) -> Result<()> {
-    if path.is_dir() {
-        for entry in
-            std::fs::read_dir(path).with_context(|| format!("cannot list {}", path.display()))?
-        {
-            collect_audio(&entry?.path(), out)?;
-        }
-    } else if path
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| ["wav", "flac", "mp3", "ogg"].contains(&e.to_ascii_lowercase().as_str()))
-    {
-        out.push(path.to_path_buf());
-    }
-    Ok(())
 }

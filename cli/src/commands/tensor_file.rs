@@ -12,7 +12,7 @@ use ncodec::codecs::tensor::{Layout, LayoutError};
 use crate::args::CodingArgs;
 use crate::output::is_stdin;
 
-/// The codec that `tensor` replaces when it is picked by default.
+/// The codec used when no option names or implies another.
 const DEFAULT_CODEC: &str = "cm";
 
 /// Largest header read to check a file (safetensors headers of large models are a few
@@ -31,8 +31,7 @@ pub fn options_for(
         return Ok(options.clone());
     }
     let named = is_tensor_name(path);
-    let chosen_by_default =
-        args.codec.is_none() && args.level.is_none() && options.codec_name() == DEFAULT_CODEC;
+    let chosen_by_default = codec_is_default(args, options);
     let tensor = options.codec_name() == "tensor";
     if !(tensor || (named && chosen_by_default)) || args.dtype.is_some() {
         return Ok(options.clone());
@@ -46,6 +45,12 @@ pub fn options_for(
             "{err}; compress it as plain bytes with --codec cm, or as raw floats with --dtype TYPE"
         ),
     }
+}
+
+/// Whether the codec is the default one, picked by no option (so a file's type may
+/// choose another).
+pub fn codec_is_default(args: &CodingArgs, options: &ncodec::CompressOptions) -> bool {
+    args.codec.is_none() && args.level.is_none() && options.codec_name() == DEFAULT_CODEC
 }
 
 /// Whether the file name says safetensors or NumPy.

@@ -19,8 +19,7 @@ pub fn options_for(
     args: &CodingArgs,
     options: &ncodec::CompressOptions,
 ) -> ncodec::CompressOptions {
-    let by_default = args.codec.is_none() && args.level.is_none() && options.codec_name() == "cm";
-    if !by_default || is_stdin(path) {
+    if !super::tensor_file::codec_is_default(args, options) || is_stdin(path) {
         return options.clone();
     }
     let mut head = Vec::new();

@@ -4,6 +4,7 @@ pub mod cm;
 pub mod image;
 pub mod lm;
 pub mod pcm;
+pub(crate) mod runs;
 pub mod speech;
 pub mod store;
 pub mod tensor;

@@ -2,18 +2,7 @@
 
 use crate::Error;
 
-/// Appends `value` as an unsigned LEB128 varint.
-pub(crate) fn put_varint(mut value: u64, out: &mut Vec<u8>) {
-    loop {
-        let byte = (value & 0x7f) as u8;
-        value >>= 7;
-        if value == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
-}
+pub(crate) use crate::format::write_varint as put_varint;
 
 /// Reads fields from a payload; every read past its end is a clean error.
 #[derive(Debug, Clone)]

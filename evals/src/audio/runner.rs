@@ -316,19 +316,7 @@ pub fn load_audio(
     paths: &[PathBuf],
     max: Option<usize>,
 ) -> Result<Vec<(String, Vec<f32>)>, EvalError> {
-    let mut files = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            collect_audio(path, &mut files)?;
-        } else {
-            files.push(path.clone());
-        }
-    }
-    files.truncate(max.unwrap_or(usize::MAX));
-    if files.is_empty() {
-        return Err(EvalError::NoAudio);
-    }
-    files
+    audio_files(paths, max)?
         .iter()
         .map(|path| {
             let input_error = |reason: String| EvalError::AudioInput {
@@ -341,6 +329,25 @@ pub fn load_audio(
             Ok((path.display().to_string(), samples))
         })
         .collect()
+}
+
+/// The audio files under `paths`: files as given and, in folders searched recursively,
+/// every `.wav`, `.flac`, `.mp3` and `.ogg` in name order; the first `max` of them when
+/// given. Fails with [`EvalError::NoAudio`] when there are none.
+pub fn audio_files(paths: &[PathBuf], max: Option<usize>) -> Result<Vec<PathBuf>, EvalError> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            collect_audio(path, &mut files)?;
+        } else {
+            files.push(path.clone());
+        }
+    }
+    files.truncate(max.unwrap_or(usize::MAX));
+    if files.is_empty() {
+        return Err(EvalError::NoAudio);
+    }
+    Ok(files)
 }
 
 fn collect_audio(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), EvalError> {

@@ -35,18 +35,13 @@ pub mod wav_layout;
 pub use wav_layout::{WavError, WavLayout};
 
 use crate::codec::{ChunkPosition, Codec, CodecId, EncodeParams, Modality};
-use crate::codecs::wire::{put_varint, Cursor};
-use crate::codecs::Cm;
+use crate::codecs::runs;
 use crate::Error;
 use frames::Format;
 
-const PAYLOAD_VERSION: u8 = 1;
-const STORED: u8 = 0;
-const CM: u8 = 1;
+/// Run kind of sample frames (kinds 0 and 1 are byte runs, see
+/// [`runs`](crate::codecs::runs)).
 const FRAMES: u8 = 2;
-
-/// Byte runs shorter than this are stored.
-const MIN_CODED_BYTES: usize = 64;
 
 /// The lossless audio codec.
 #[derive(Debug, Default, Clone, Copy)]
@@ -81,11 +76,12 @@ impl Codec for Pcm {
         true
     }
     fn encode_chunk(&self, input: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
-        let at = ChunkPosition {
-            offset: 0,
-            head: input,
-        };
-        self.encode_chunk_at(input, &at, &EncodeParams::default(), out)
+        self.encode_chunk_at(
+            input,
+            &ChunkPosition::whole(input),
+            &EncodeParams::default(),
+            out,
+        )
     }
     fn encode_chunk_at(
         &self,
@@ -95,94 +91,45 @@ impl Codec for Pcm {
         out: &mut Vec<u8>,
     ) -> Result<(), Error> {
         let runs = plan(input, at);
-        out.push(PAYLOAD_VERSION);
-        put_varint(runs.len() as u64, out);
+        runs::begin(runs.len(), out);
         let mut rest = input;
         let mut body = Vec::new();
         for run in runs {
             let (data, tail) = rest.split_at(run.len);
             rest = tail;
             body.clear();
-            let kind = match run.format {
+            match run.format {
                 Some(format) => {
                     frames::encode(data, format, &mut body);
-                    FRAMES
-                }
-                None if data.len() >= MIN_CODED_BYTES => {
-                    Cm.encode_chunk(data, &mut body)?;
-                    if body.len() < data.len() {
-                        CM
-                    } else {
-                        body.clear();
-                        body.extend_from_slice(data);
-                        STORED
-                    }
+                    let fields = [format.channels as u8, format.bits as u8];
+                    runs::put_run(FRAMES, data.len(), &fields, &body, out);
                 }
                 None => {
-                    body.extend_from_slice(data);
-                    STORED
+                    let kind = runs::encode_bytes(data, &mut body)?;
+                    runs::put_run(kind, data.len(), &[], &body, out);
                 }
-            };
-            out.push(kind);
-            put_varint(data.len() as u64, out);
-            if let Some(format) = run.format {
-                out.push(format.channels as u8);
-                out.push(format.bits as u8);
             }
-            put_varint(body.len() as u64, out);
-            out.extend_from_slice(&body);
         }
         Ok(())
     }
     fn decode_chunk(&self, payload: &[u8], raw_len: usize, out: &mut Vec<u8>) -> Result<(), Error> {
-        let mut cursor = Cursor::new(payload);
-        if cursor.u8()? != PAYLOAD_VERSION {
-            return Err(corrupt("unknown payload version"));
-        }
-        let runs = cursor.varint()?;
-        let start = out.len();
-        let mut remaining = raw_len;
-        for _ in 0..runs {
-            let kind = cursor.u8()?;
-            let len = usize::try_from(cursor.varint()?)
-                .ok()
-                .filter(|&n| n <= remaining)
-                .ok_or_else(|| corrupt("run longer than the chunk"))?;
-            remaining -= len;
-            let format = if kind == FRAMES {
-                let channels = usize::from(cursor.u8()?);
-                let bits = u32::from(cursor.u8()?);
-                if !(1..=8).contains(&channels) || !matches!(bits, 8 | 16 | 24 | 32) {
-                    return Err(corrupt("unsupported sample format"));
-                }
-                Some(Format { channels, bits })
-            } else {
-                None
-            };
-            let body_len =
-                usize::try_from(cursor.varint()?).map_err(|_| corrupt("run body out of range"))?;
-            let body = cursor.take(body_len)?;
-            let before = out.len();
-            match (kind, format) {
-                (STORED, _) if body.len() == len => out.extend_from_slice(body),
-                (CM, _) => Cm.decode_chunk(body, len, out)?,
-                (FRAMES, Some(format)) => {
-                    let frame = format.channels * format.bits as usize / 8;
-                    if len % frame != 0 {
-                        return Err(corrupt("frame run of a partial frame"));
-                    }
-                    frames::decode(body, format, len / frame, out)?;
-                }
-                _ => return Err(corrupt("unknown run kind")),
+        runs::decode(payload, raw_len, out, "pcm", |kind, len, cursor, out| {
+            if kind != FRAMES {
+                return Err(corrupt("unknown run kind"));
             }
-            if out.len() - before != len {
-                return Err(corrupt("run decoded to the wrong length"));
+            let channels = usize::from(cursor.u8()?);
+            let bits = u32::from(cursor.u8()?);
+            if !(1..=8).contains(&channels) || !matches!(bits, 8 | 16 | 24 | 32) {
+                return Err(corrupt("unsupported sample format"));
             }
-        }
-        if !cursor.is_empty() || out.len() - start != raw_len {
-            return Err(corrupt("runs do not add up to the chunk"));
-        }
-        Ok(())
+            let format = Format { channels, bits };
+            let body = runs::take_body(cursor, "pcm")?;
+            let frame = channels * bits as usize / 8;
+            if len % frame != 0 {
+                return Err(corrupt("frame run of a partial frame"));
+            }
+            frames::decode(body, format, len / frame, out)
+        })
     }
 }
 
@@ -230,8 +177,5 @@ fn plan(input: &[u8], at: &ChunkPosition<'_>) -> Vec<Run> {
 }
 
 fn corrupt(reason: &str) -> Error {
-    Error::CorruptChunk {
-        index: 0,
-        reason: format!("pcm payload: {reason}"),
-    }
+    runs::corrupt("pcm", reason)
 }

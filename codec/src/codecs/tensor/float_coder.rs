@@ -306,7 +306,7 @@ fn corrupt(reason: &str) -> Error {
 
 /// Reads a little-endian element of up to 8 bytes.
 #[inline]
-fn read_le(bytes: &[u8]) -> u64 {
+pub(crate) fn read_le(bytes: &[u8]) -> u64 {
     let mut buf = [0u8; 8];
     buf[..bytes.len()].copy_from_slice(bytes);
     u64::from_le_bytes(buf)

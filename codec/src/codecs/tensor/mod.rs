@@ -49,20 +49,17 @@ pub use dtype::FloatType;
 pub use layout::{Layout, LayoutError, LayoutKind, Region};
 
 use crate::codec::{ChunkPosition, Codec, CodecId, EncodeParams, Modality};
-use crate::codecs::wire::{put_varint, Cursor};
+use crate::codecs::runs;
+use crate::codecs::wire::Cursor;
 use crate::codecs::Cm;
 use crate::Error;
 use layout::Segment;
 
-/// Version byte of the payload.
-const PAYLOAD_VERSION: u8 = 1;
-
-/// Run kinds.
-const STORED: u8 = 0;
-const CM: u8 = 1;
+/// Run kind of floats: `FLOAT + ` the type's code (kinds 0 and 1 are byte runs, see
+/// [`runs`](crate::codecs::runs)).
 const FLOAT: u8 = 2;
 
-/// Byte runs shorter than this are stored rather than coded.
+/// Float runs shorter than this are always coded as floats.
 const MIN_CODED_BYTES: usize = 64;
 
 /// The tensor codec: float runs split into coded exponents and raw mantissas, the rest
@@ -92,11 +89,12 @@ impl Codec for Tensor {
         true
     }
     fn encode_chunk(&self, input: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
-        let at = ChunkPosition {
-            offset: 0,
-            head: input,
-        };
-        self.encode_chunk_at(input, &at, &EncodeParams::default(), out)
+        self.encode_chunk_at(
+            input,
+            &ChunkPosition::whole(input),
+            &EncodeParams::default(),
+            out,
+        )
     }
     fn encode_chunk_with(
         &self,
@@ -104,11 +102,7 @@ impl Codec for Tensor {
         params: &EncodeParams,
         out: &mut Vec<u8>,
     ) -> Result<(), Error> {
-        let at = ChunkPosition {
-            offset: 0,
-            head: input,
-        };
-        self.encode_chunk_at(input, &at, params, out)
+        self.encode_chunk_at(input, &ChunkPosition::whole(input), params, out)
     }
     fn encode_chunk_at(
         &self,
@@ -118,8 +112,7 @@ impl Codec for Tensor {
         out: &mut Vec<u8>,
     ) -> Result<(), Error> {
         let segments = plan(input, at, params);
-        out.push(PAYLOAD_VERSION);
-        put_varint(segments.len() as u64, out);
+        runs::begin(segments.len(), out);
         let mut rest = input;
         let mut body = Vec::new();
         for segment in segments {
@@ -128,80 +121,27 @@ impl Codec for Tensor {
             body.clear();
             let kind = match segment.dtype {
                 Some(ty) => encode_float_run(data, ty, &mut body)?,
-                None if data.len() >= MIN_CODED_BYTES => {
-                    Cm.encode_chunk(data, &mut body)?;
-                    if body.len() < data.len() {
-                        CM
-                    } else {
-                        body.clear();
-                        body.extend_from_slice(data);
-                        STORED
-                    }
-                }
-                None => {
-                    body.extend_from_slice(data);
-                    STORED
-                }
+                None => runs::encode_bytes(data, &mut body)?,
             };
-            out.push(kind);
-            put_varint(data.len() as u64, out);
-            put_varint(body.len() as u64, out);
-            out.extend_from_slice(&body);
+            runs::put_run(kind, data.len(), &[], &body, out);
         }
         Ok(())
     }
     fn decode_chunk(&self, payload: &[u8], raw_len: usize, out: &mut Vec<u8>) -> Result<(), Error> {
-        let mut cursor = Cursor::new(payload);
-        if cursor.u8()? != PAYLOAD_VERSION {
-            return Err(corrupt("unknown payload version"));
-        }
-        let runs = cursor.varint()?;
-        let start = out.len();
-        let mut remaining = raw_len;
-        for _ in 0..runs {
-            let kind = cursor.u8()?;
-            let len = cursor.varint()?;
-            let len = usize::try_from(len)
-                .ok()
-                .filter(|&n| n <= remaining)
-                .ok_or_else(|| corrupt("run longer than the chunk"))?;
-            remaining -= len;
-            let body_len = cursor.varint()?;
-            let body = usize::try_from(body_len)
-                .ok()
-                .and_then(|n| cursor.take(n).ok())
-                .ok_or_else(|| corrupt("run body longer than the payload"))?;
-            let before = out.len();
-            match kind {
-                STORED => {
-                    if body.len() != len {
-                        return Err(corrupt("stored run of the wrong length"));
-                    }
-                    out.extend_from_slice(body);
-                }
-                CM => Cm.decode_chunk(body, len, out)?,
-                _ => {
-                    let ty = FloatType::from_code(kind - FLOAT)
-                        .filter(|_| kind >= FLOAT)
-                        .ok_or_else(|| corrupt("unknown run kind"))?;
-                    if !len.is_multiple_of(ty.bytes()) {
-                        return Err(corrupt("float run of a partial element"));
-                    }
-                    let mut body_cursor = Cursor::new(body);
-                    float_coder::decode(&mut body_cursor, ty, len / ty.bytes(), out)?;
-                    if !body_cursor.is_empty() {
-                        return Err(corrupt("float run body longer than its elements"));
-                    }
-                }
+        runs::decode(payload, raw_len, out, "tensor", |kind, len, cursor, out| {
+            let ty = FloatType::from_code(kind - FLOAT)
+                .filter(|_| kind >= FLOAT)
+                .ok_or_else(|| corrupt("unknown run kind"))?;
+            if !len.is_multiple_of(ty.bytes()) {
+                return Err(corrupt("float run of a partial element"));
             }
-            if out.len() - before != len {
-                return Err(corrupt("run decoded to the wrong length"));
+            let mut body = Cursor::new(runs::take_body(cursor, "tensor")?);
+            float_coder::decode(&mut body, ty, len / ty.bytes(), out)?;
+            if !body.is_empty() {
+                return Err(corrupt("float run body longer than its elements"));
             }
-        }
-        if !cursor.is_empty() || out.len() - start != raw_len {
-            return Err(corrupt("runs do not add up to the chunk"));
-        }
-        Ok(())
+            Ok(())
+        })
     }
 }
 
@@ -228,7 +168,7 @@ fn encode_float_run(data: &[u8], ty: FloatType, body: &mut Vec<u8>) -> Result<u8
     Cm.encode_chunk(data, &mut trial)?;
     if trial.len() < body.len() {
         std::mem::swap(body, &mut trial);
-        return Ok(CM);
+        return Ok(runs::CM);
     }
     Ok(FLOAT + ty.code())
 }
@@ -247,11 +187,7 @@ fn repeats_values(data: &[u8], ty: FloatType) -> bool {
     let mut values: Vec<u64> = data
         .chunks_exact(width)
         .take(DISTINCT_SAMPLE)
-        .map(|e| {
-            let mut buf = [0u8; 8];
-            buf[..width].copy_from_slice(e);
-            u64::from_le_bytes(buf)
-        })
+        .map(float_coder::read_le)
         .collect();
     let count = values.len();
     values.sort_unstable();
@@ -279,10 +215,7 @@ fn plan(input: &[u8], at: &ChunkPosition<'_>, params: &EncodeParams) -> Vec<Segm
 }
 
 fn corrupt(reason: &str) -> Error {
-    Error::CorruptChunk {
-        index: 0,
-        reason: format!("tensor payload: {reason}"),
-    }
+    runs::corrupt("tensor", reason)
 }
 
 /// Whether `head` (a file's first bytes) starts a safetensors or `.npy` file, which the

@@ -1,0 +1,115 @@
+//! The run-list payload that `tensor` and `pcm` share: a version byte, a varint run
+//! count, then per run a kind byte, a varint length in bytes, fields of the codec's own
+//! for its structured kinds, a varint body length and the body. Byte runs (headers,
+//! leftovers) have kinds [`STORED`] and [`CM`] and are handled here; each codec adds its
+//! own kinds from 2 up.
+
+use crate::codec::Codec;
+use crate::codecs::wire::{put_varint, Cursor};
+use crate::codecs::Cm;
+use crate::Error;
+
+/// Version byte of a run-list payload.
+pub(crate) const VERSION: u8 = 1;
+
+/// Kind of a run of bytes stored as they are.
+pub(crate) const STORED: u8 = 0;
+
+/// Kind of a run of bytes coded by `cm`.
+pub(crate) const CM: u8 = 1;
+
+/// Byte runs shorter than this are stored rather than coded.
+const MIN_CODED_BYTES: usize = 64;
+
+/// Starts a payload of `runs` runs.
+pub(crate) fn begin(runs: usize, out: &mut Vec<u8>) {
+    out.push(VERSION);
+    put_varint(runs as u64, out);
+}
+
+/// Appends one run: kind, original length, the codec's `fields`, body length, body.
+pub(crate) fn put_run(kind: u8, len: usize, fields: &[u8], body: &[u8], out: &mut Vec<u8>) {
+    out.push(kind);
+    put_varint(len as u64, out);
+    out.extend_from_slice(fields);
+    put_varint(body.len() as u64, out);
+    out.extend_from_slice(body);
+}
+
+/// Codes a run of plain bytes into `body`: through `cm` when that is smaller (and the
+/// run is not tiny), else stored. Returns its kind.
+pub(crate) fn encode_bytes(data: &[u8], body: &mut Vec<u8>) -> Result<u8, Error> {
+    if data.len() >= MIN_CODED_BYTES {
+        Cm.encode_chunk(data, body)?;
+        if body.len() < data.len() {
+            return Ok(CM);
+        }
+        body.clear();
+    }
+    body.extend_from_slice(data);
+    Ok(STORED)
+}
+
+/// Reads a run's varint body length and its body.
+pub(crate) fn take_body<'a>(cursor: &mut Cursor<'a>, what: &str) -> Result<&'a [u8], Error> {
+    let len = usize::try_from(cursor.varint()?)
+        .map_err(|_| corrupt(what, "run body longer than the payload"))?;
+    cursor
+        .take(len)
+        .map_err(|_| corrupt(what, "run body longer than the payload"))
+}
+
+/// Decodes a run-list payload of `raw_len` bytes into `out`. Byte runs are decoded here;
+/// any other kind goes to `structured(kind, len, cursor, out)`, which reads its fields
+/// and body from `cursor` (with [`take_body`]) and appends the run's bytes. `what`
+/// names the codec in error messages.
+pub(crate) fn decode(
+    payload: &[u8],
+    raw_len: usize,
+    out: &mut Vec<u8>,
+    what: &str,
+    mut structured: impl FnMut(u8, usize, &mut Cursor<'_>, &mut Vec<u8>) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let mut cursor = Cursor::new(payload);
+    if cursor.u8()? != VERSION {
+        return Err(corrupt(what, "unknown payload version"));
+    }
+    let runs = cursor.varint()?;
+    let start = out.len();
+    let mut remaining = raw_len;
+    for _ in 0..runs {
+        let kind = cursor.u8()?;
+        let len = usize::try_from(cursor.varint()?)
+            .ok()
+            .filter(|&n| n <= remaining)
+            .ok_or_else(|| corrupt(what, "run longer than the chunk"))?;
+        remaining -= len;
+        let before = out.len();
+        match kind {
+            STORED => {
+                let body = take_body(&mut cursor, what)?;
+                if body.len() != len {
+                    return Err(corrupt(what, "stored run of the wrong length"));
+                }
+                out.extend_from_slice(body);
+            }
+            CM => Cm.decode_chunk(take_body(&mut cursor, what)?, len, out)?,
+            _ => structured(kind, len, &mut cursor, out)?,
+        }
+        if out.len() - before != len {
+            return Err(corrupt(what, "run decoded to the wrong length"));
+        }
+    }
+    if !cursor.is_empty() || out.len() - start != raw_len {
+        return Err(corrupt(what, "runs do not add up to the chunk"));
+    }
+    Ok(())
+}
+
+/// A corrupt-chunk error of codec `what`.
+pub(crate) fn corrupt(what: &str, reason: &str) -> Error {
+    Error::CorruptChunk {
+        index: 0,
+        reason: format!("{what} payload: {reason}"),
+    }
+}
