@@ -27,7 +27,8 @@ Examples:
   ncodec eval bytes corpus/        bits per byte against gzip, bzip2, xz, zstd, brotli
   ncodec eval image photos/        rate-distortion against JPEG, WebP, AVIF (--plot rd.svg)
   ncodec eval audio speech/        rate-quality against Opus, Codec 2, MP3 (--plot rq.svg)
-  ncodec demo                      run the evaluation on the built-in sample set";
+  ncodec demo                      run the evaluation on the built-in sample set
+  ncodec serve                     compare codecs on your files in a browser page";
 
 /// The `ncodec` command line.
 #[derive(Debug, Parser)]
@@ -68,6 +69,41 @@ pub enum Command {
     /// Train a model (needs a build with `--features train`).
     #[command(subcommand)]
     Train(TrainCommand),
+    /// Open a local web page that compares the codecs on files you drop on it.
+    #[command(after_help = SERVE_HELP)]
+    Serve(ServeArgs),
+}
+
+const SERVE_HELP: &str = "\
+The page takes a photo, a sound, a .ncz file or any other file, codes it with every
+contender `ncodec eval` would run on it, and shows sizes, rates, quality and times as
+they come in, with a side-by-side slider for photos, players for sounds and downloads of
+every coded and decoded file. It can also plot the JSON of `ncodec eval ... --json`.
+
+The server listens on 127.0.0.1 only; results are kept in a temporary folder that is
+removed when it stops (Ctrl-C).
+
+Examples:
+  ncodec serve                     http://127.0.0.1:7878/
+  ncodec serve --port 0            any free port (printed)
+  ncodec serve --max-upload 256M   take larger files";
+
+/// Options of `ncodec serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Port on 127.0.0.1 (0: any free port).
+    #[arg(short = 'p', long = "port", value_name = "N", default_value_t = ncodec_web::DEFAULT_PORT)]
+    pub port: u16,
+    /// Largest upload (bytes, or with a K, M or G suffix).
+    #[arg(long = "max-upload", value_name = "SIZE", default_value = "64M", value_parser = crate::size::parse_size)]
+    pub max_upload: usize,
+    /// Files measured at once (queued uploads wait).
+    #[arg(long = "workers", value_name = "N", default_value_t = 1)]
+    pub workers: usize,
+    /// Lossless codecs run on files that are neither photos nor sounds
+    /// (comma-separated, as `ncodec eval bytes --only`; default: all).
+    #[arg(long = "bytes-only", value_name = "NAMES")]
+    pub bytes_only: Option<String>,
 }
 
 /// What to train.

@@ -26,6 +26,7 @@ fn main() -> ExitCode {
         Some(Command::Eval(command)) => commands::eval::run(&command),
         Some(Command::Demo(args)) => commands::demo::run(&args),
         Some(Command::Train(command)) => commands::train::run(&command),
+        Some(Command::Serve(args)) => commands::serve::run(&args),
         None => {
             let direction = if cli.decompress {
                 commands::code::Direction::Decompress

@@ -6,6 +6,7 @@ pub mod demo;
 pub mod eval;
 pub mod image_file;
 pub mod info;
+pub mod serve;
 pub mod tensor_file;
 pub mod test;
 pub mod train;

@@ -26,6 +26,7 @@ pub use metrics::{mel_distance, pesq_nb, pesq_wb, stoi, MetricError};
 pub use ncodec_speech::{ncodec_speech_decode, ncodec_speech_encode, ncodec_speech_level_count};
 pub use plot::rate_quality_svg;
 pub use runner::{
-    audio_files, load_audio, run_audio_eval, AudioEvalOptions, AudioFileInfo, AudioPoint,
-    AudioReport, Curve, CurvePoint, MetricCounts, SpeechContender,
+    audio_files, code_speech, load_audio, plan_audio_eval, run_audio_eval, AudioEvalOptions,
+    AudioFileInfo, AudioPlan, AudioPoint, AudioReport, CodedSpeech, Curve, CurvePoint,
+    MetricCounts, SpeechContender,
 };

@@ -408,7 +408,7 @@ pub fn run_audio_eval(
     if files.is_empty() {
         return Err(EvalError::NoAudio);
     }
-    let (contenders, unavailable) = plan(options)?;
+    let (contenders, unavailable) = plan_audio_eval(options)?;
     if contenders.is_empty() {
         return Err(EvalError::NoContenders);
     }
@@ -487,9 +487,12 @@ pub fn run_audio_eval(
 }
 
 /// The contenders with their settings, and those that cannot run.
-type Plan = (Vec<(SpeechContender, Vec<u32>)>, Vec<Unavailable>);
+pub type AudioPlan = (Vec<(SpeechContender, Vec<u32>)>, Vec<Unavailable>);
 
-fn plan(options: &AudioEvalOptions) -> Result<Plan, EvalError> {
+/// What [`run_audio_eval`] would run for `options`: each contender with its settings
+/// (lowest first), and the contenders that cannot run here with the reason. Fails on
+/// an ncodec level that does not exist.
+pub fn plan_audio_eval(options: &AudioEvalOptions) -> Result<AudioPlan, EvalError> {
     let mut contenders = Vec::new();
     let mut unavailable = Vec::new();
     if options.ncodec {
@@ -548,25 +551,63 @@ fn failed(contender: &SpeechContender, setting: u32, file: &str, error: String) 
 }
 
 fn measure(contender: &SpeechContender, setting: u32, name: &str, speech: &[f32]) -> AudioPoint {
+    code_speech(contender, setting, name, speech).point
+}
+
+/// One coding of [`code_speech`]: the measured point and, when it worked, the bytes
+/// counted and the samples decoded from them.
+#[derive(Debug, Clone)]
+pub struct CodedSpeech {
+    /// The figures, exactly as [`run_audio_eval`] records them.
+    pub point: AudioPoint,
+    /// Everything the decoder needs (`None` when the coding failed).
+    pub bytes: Option<Vec<u8>>,
+    /// The decoded 16 kHz samples, as many as the input's.
+    pub decoded: Option<Vec<f32>>,
+}
+
+/// Codes 16 kHz mono `speech` (called `name`) with `contender` at `setting`, decodes it
+/// back and measures it: the same point [`run_audio_eval`] records for it, with the bytes
+/// and the decoded samples (for playing or saving them). A failed coding is recorded in
+/// the point's `error`.
+///
+/// ```
+/// use ncodec_evals::audio::{code_speech, SpeechBaseline, SpeechContender};
+///
+/// let tone: Vec<f32> = (0..16_000).map(|n| 0.2 * (n as f32 * 0.05).sin()).collect();
+/// let coded = code_speech(&SpeechContender::Baseline(SpeechBaseline::Opus), 12_000, "tone", &tone);
+/// assert_eq!(coded.point.bytes, coded.bytes.as_ref().map(|b| b.len() as u64));
+/// assert_eq!(coded.decoded.map(|d| d.len()), Some(tone.len()));
+/// ```
+pub fn code_speech(
+    contender: &SpeechContender,
+    setting: u32,
+    name: &str,
+    speech: &[f32],
+) -> CodedSpeech {
+    let fail = |reason: String| CodedSpeech {
+        point: failed(contender, setting, name, reason),
+        bytes: None,
+        decoded: None,
+    };
     let started = Instant::now();
     let bytes = match contender.encode(speech, setting) {
         Ok(bytes) => bytes,
-        Err(e) => return failed(contender, setting, name, format!("encoding: {e}")),
+        Err(e) => return fail(format!("encoding: {e}")),
     };
     let encode_ms = started.elapsed().as_secs_f64() * 1e3;
     let started = Instant::now();
     let decoded = match contender.decode(&bytes, setting, speech.len()) {
         Ok(decoded) => decoded,
-        Err(e) => return failed(contender, setting, name, format!("decoding: {e}")),
+        Err(e) => return fail(format!("decoding: {e}")),
     };
     let decode_ms = started.elapsed().as_secs_f64() * 1e3;
     if decoded.len() != speech.len() {
-        return failed(
-            contender,
-            setting,
-            name,
-            format!("decoded to {} samples, not {}", decoded.len(), speech.len()),
-        );
+        return fail(format!(
+            "decoded to {} samples, not {}",
+            decoded.len(),
+            speech.len()
+        ));
     }
     let mut notes = Vec::new();
     let mut keep = |r: Result<f64, MetricError>| r.map_err(|e| notes.push(e.to_string())).ok();
@@ -575,7 +616,7 @@ fn measure(contender: &SpeechContender, setting: u32, name: &str, speech: &[f32]
     let stoi = keep(stoi(speech, &decoded, SPEECH_RATE));
     let mel_distance = keep(mel_distance(speech, &decoded, SPEECH_RATE));
     let seconds = speech.len() as f64 / f64::from(SPEECH_RATE);
-    AudioPoint {
+    let point = AudioPoint {
         file: name.to_string(),
         contender: contender.name(),
         setting,
@@ -590,6 +631,11 @@ fn measure(contender: &SpeechContender, setting: u32, name: &str, speech: &[f32]
         decode_ms: Some(decode_ms),
         metric_notes: notes,
         error: None,
+    };
+    CodedSpeech {
+        point,
+        bytes: Some(bytes),
+        decoded: Some(decoded),
     }
 }
 

@@ -26,6 +26,7 @@ pub use ncodec_image::{ncodec_decode, ncodec_encode, ncodec_level_count};
 pub use plot::rd_plot_svg;
 pub(crate) use runner::render_table;
 pub use runner::{
-    load_images, run_image_eval, BdMethod, BdRate, Curve, CurvePoint, ImageContender,
-    ImageEvalOptions, ImageInfo, ImagePoint, ImageReport, Unavailable,
+    code_image, load_images, plan_image_eval, run_image_eval, BdMethod, BdRate, CodedImage, Curve,
+    CurvePoint, ImageContender, ImageEvalOptions, ImageInfo, ImagePlan, ImagePoint, ImageReport,
+    Unavailable,
 };

@@ -458,7 +458,7 @@ pub fn run_image_eval(
     if images.is_empty() {
         return Err(EvalError::NoImages);
     }
-    let (contenders, unavailable) = plan(options)?;
+    let (contenders, unavailable) = plan_image_eval(options)?;
     if contenders.is_empty() {
         return Err(EvalError::NoContenders);
     }
@@ -538,9 +538,12 @@ pub fn run_image_eval(
 }
 
 /// The contenders with their settings, and those that cannot run.
-type Plan = (Vec<(ImageContender, Vec<u8>)>, Vec<Unavailable>);
+pub type ImagePlan = (Vec<(ImageContender, Vec<u8>)>, Vec<Unavailable>);
 
-fn plan(options: &ImageEvalOptions) -> Result<Plan, EvalError> {
+/// What [`run_image_eval`] would run for `options`: each contender with its settings
+/// (lowest first), and the contenders that cannot run here with the reason. Fails on
+/// settings that do not exist (an ncodec level or effort out of range).
+pub fn plan_image_eval(options: &ImageEvalOptions) -> Result<ImagePlan, EvalError> {
     let mut contenders = Vec::new();
     let mut unavailable = Vec::new();
     if options.ncodec {
@@ -615,43 +618,72 @@ fn failed(contender: &ImageContender, setting: u8, image: &str, error: String) -
 }
 
 fn measure(contender: &ImageContender, setting: u8, name: &str, photo: &RgbImage) -> ImagePoint {
+    code_image(contender, setting, name, photo).point
+}
+
+/// One coding of [`code_image`]: the measured point and, when it worked, the file and
+/// the photo decoded from it.
+#[derive(Debug, Clone)]
+pub struct CodedImage {
+    /// The figures, exactly as [`run_image_eval`] records them.
+    pub point: ImagePoint,
+    /// The complete file (`None` when the coding failed).
+    pub file: Option<Vec<u8>>,
+    /// The photo decoded from [`file`](Self::file).
+    pub decoded: Option<RgbImage>,
+}
+
+/// Codes `photo` (called `name`) with `contender` at `setting`, decodes it back and
+/// measures it: the same point [`run_image_eval`] records for it, with the file and the
+/// decoded photo (for showing or saving them). A failed coding is recorded in the
+/// point's `error`.
+///
+/// ```
+/// use ncodec_evals::images::{code_image, ImageBaseline, ImageContender};
+///
+/// let photo = image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 3, y as u8 * 5, 90]));
+/// let coded = code_image(&ImageContender::Baseline(ImageBaseline::Jpeg), 80, "ramp", &photo);
+/// assert_eq!(coded.point.bytes, coded.file.as_ref().map(|f| f.len() as u64));
+/// assert!(coded.point.psnr.unwrap() > 30.0);
+/// ```
+pub fn code_image(
+    contender: &ImageContender,
+    setting: u8,
+    name: &str,
+    photo: &RgbImage,
+) -> CodedImage {
+    let fail = |reason: String| CodedImage {
+        point: failed(contender, setting, name, reason),
+        file: None,
+        decoded: None,
+    };
     let started = Instant::now();
     let file = match contender.encode(photo, setting) {
         Ok(file) => file,
-        Err(e) => return failed(contender, setting, name, format!("encoding: {e}")),
+        Err(e) => return fail(format!("encoding: {e}")),
     };
     let encode_ms = started.elapsed().as_secs_f64() * 1e3;
     let started = Instant::now();
     let decoded = match contender.decode(&file) {
         Ok(decoded) => decoded,
-        Err(e) => return failed(contender, setting, name, format!("decoding: {e}")),
+        Err(e) => return fail(format!("decoding: {e}")),
     };
     let decode_ms = started.elapsed().as_secs_f64() * 1e3;
     if decoded.dimensions() != photo.dimensions() {
         let (w, h) = decoded.dimensions();
-        return failed(
-            contender,
-            setting,
-            name,
-            format!(
-                "decoded to {w}x{h}, not {}x{}",
-                photo.width(),
-                photo.height()
-            ),
-        );
+        return fail(format!(
+            "decoded to {w}x{h}, not {}x{}",
+            photo.width(),
+            photo.height()
+        ));
     }
     if contender.is_lossless() && decoded != *photo {
-        return failed(
-            contender,
-            setting,
-            name,
-            "lossless round trip differs".into(),
-        );
+        return fail("lossless round trip differs".into());
     }
     let pixels = f64::from(photo.width()) * f64::from(photo.height());
     let p = psnr(photo, &decoded);
     let ms = ms_ssim(photo, &decoded);
-    ImagePoint {
+    let point = ImagePoint {
         image: name.to_string(),
         contender: contender.name(),
         setting,
@@ -665,6 +697,11 @@ fn measure(contender: &ImageContender, setting: u8, name: &str, photo: &RgbImage
         encode_ms: Some(encode_ms),
         decode_ms: Some(decode_ms),
         error: None,
+    };
+    CodedImage {
+        point,
+        file: Some(file),
+        decoded: Some(decoded),
     }
 }
 

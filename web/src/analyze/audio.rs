@@ -1,0 +1,141 @@
+//! Sound: the file mixed to mono and resampled to 16 kHz, then every contender of
+//! `ncodec eval audio` at its settings, with the bytes and the decoded WAV of each.
+
+use ncodec_datasets::audio::{decode_audio_bytes, pcm16_wav_bytes, resample, to_mono};
+use ncodec_evals::audio::{
+    code_speech, plan_audio_eval, AudioEvalOptions, SpeechBaseline, SpeechContender, SPEECH_RATE,
+};
+
+use super::{file_key, stem};
+use crate::detect::{extension, DetectError};
+use crate::jobs::{Job, ResultRow, Source};
+
+/// What the page measures: `ncodec eval audio FILE`.
+pub fn options() -> AudioEvalOptions {
+    AudioEvalOptions::default()
+}
+
+pub(super) fn run(job: &Job, input: &[u8]) -> Result<(), String> {
+    let not_audio = |reason: String| {
+        DetectError::NotAudio {
+            name: job.name.clone(),
+            reason,
+        }
+        .to_string()
+    };
+    let audio = decode_audio_bytes(input, extension(&job.name).as_deref())
+        .map_err(|e| not_audio(e.to_string()))?;
+    let speech = resample(&to_mono(&audio), audio.sample_rate, SPEECH_RATE)
+        .map_err(|e| not_audio(e.to_string()))?;
+    if speech.is_empty() {
+        return Err(not_audio("it holds no samples".into()));
+    }
+    let (plan, unavailable) = plan_audio_eval(&options()).map_err(|e| e.to_string())?;
+    let wav = pcm16_wav_bytes(&speech, SPEECH_RATE).map_err(|e| e.to_string())?;
+    job.add_file(
+        "original.wav",
+        &wav,
+        "audio/wav",
+        format!("{}.16k-mono.wav", stem(&job.name)),
+    )?;
+    job.update(|s| {
+        s.info = serde_json::json!({
+            "seconds": audio.seconds(),
+            "sample_rate": audio.sample_rate,
+            "channels": audio.channels.len(),
+            "compared_at": "16 kHz mono",
+            "original": "original.wav",
+            "same_as": "ncodec eval audio FILE",
+        });
+        s.total = plan.iter().map(|(_, settings)| settings.len()).sum();
+        s.unavailable = unavailable;
+    });
+    drop(audio);
+    job.set_source(Source::Speech(speech));
+    let Some(Source::Speech(speech)) = job.source() else {
+        return Err("the samples were not kept".into());
+    };
+    for (contender, settings) in &plan {
+        for &setting in settings {
+            if job.is_cancelled() {
+                return Ok(());
+            }
+            job.update(|s| {
+                s.current = Some(format!(
+                    "{} {}",
+                    contender.name(),
+                    contender.setting_label(setting)
+                ))
+            });
+            let row = code(job, contender, setting, speech);
+            job.push_result(row);
+        }
+    }
+    Ok(())
+}
+
+fn code(job: &Job, contender: &SpeechContender, setting: u32, speech: &[f32]) -> ResultRow {
+    let coded = code_speech(contender, setting, &job.name, speech);
+    let key = file_key(&contender.name(), setting);
+    let label = contender.setting_label(setting);
+    let short_label = label.replace(' ', "");
+    let mut error = coded.point.error.clone();
+    let mut coded_name = None;
+    let mut decoded_name = None;
+    if let (Some(bytes), Some(decoded)) = (&coded.bytes, &coded.decoded) {
+        let ext = extension_of(contender);
+        let name = format!("{key}.{ext}");
+        let download = format!(
+            "{}.{}-{short_label}.{ext}",
+            stem(&job.name),
+            contender.name()
+        );
+        let saved = job
+            .add_file(&name, bytes, content_type(contender), download)
+            .and_then(|()| {
+                let wav = pcm16_wav_bytes(decoded, SPEECH_RATE).map_err(|e| e.to_string())?;
+                let decoded_file = format!("{key}.decoded.wav");
+                let download = format!(
+                    "{}.{}-{short_label}.decoded.wav",
+                    stem(&job.name),
+                    contender.name()
+                );
+                job.add_file(&decoded_file, &wav, "audio/wav", download)?;
+                Ok(decoded_file)
+            });
+        match saved {
+            Ok(decoded_file) => {
+                coded_name = Some(name);
+                decoded_name = Some(decoded_file);
+            }
+            Err(e) => error = Some(e),
+        }
+    }
+    ResultRow {
+        contender: contender.name(),
+        setting,
+        label,
+        point: serde_json::to_value(&coded.point).unwrap_or_default(),
+        coded: coded_name,
+        decoded: decoded_name,
+        error,
+    }
+}
+
+/// The coded bytes' extension: `.ncz`, `.mp3`, or the raw packets of Opus and Codec 2
+/// as the evaluation counts them.
+fn extension_of(contender: &SpeechContender) -> &'static str {
+    match contender {
+        SpeechContender::Ncodec => "ncz",
+        SpeechContender::Baseline(SpeechBaseline::Mp3) => "mp3",
+        SpeechContender::Baseline(SpeechBaseline::Opus) => "opus-packets",
+        SpeechContender::Baseline(SpeechBaseline::Codec2) => "c2",
+    }
+}
+
+fn content_type(contender: &SpeechContender) -> &'static str {
+    match contender {
+        SpeechContender::Baseline(SpeechBaseline::Mp3) => "audio/mpeg",
+        _ => "application/octet-stream",
+    }
+}

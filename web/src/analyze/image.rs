@@ -1,0 +1,229 @@
+//! Photos: every contender of `ncodec eval image` at the page's settings, with the
+//! coded file and the decoded photo (as PNG) of each, and single re-encodes for the
+//! quality slider.
+
+use std::io::Cursor;
+
+use image::codecs::png::{CompressionType, FilterType, PngEncoder};
+use image::RgbImage;
+use ncodec_evals::images::{
+    code_image, ncodec_level_count, plan_image_eval, ImageBaseline, ImageContender,
+    ImageEvalOptions,
+};
+
+use super::{file_key, stem};
+use crate::detect::DetectError;
+use crate::jobs::{Job, ResultRow, Source};
+
+/// The quality sweep of JPEG, WebP and AVIF in the page (ncodec runs every level).
+pub const QUALITIES: [u8; 5] = [20, 40, 60, 80, 90];
+
+/// ncodec's encoder effort in the page (the fast one).
+pub const EFFORT: u8 = 1;
+
+/// What the page measures: `ncodec eval image FILE --qualities 20,40,60,80,90`.
+pub fn options() -> ImageEvalOptions {
+    ImageEvalOptions {
+        qualities: Some(QUALITIES.to_vec()),
+        efforts: vec![EFFORT],
+        ..ImageEvalOptions::default()
+    }
+}
+
+pub(super) fn run(job: &Job, input: &[u8]) -> Result<(), String> {
+    let decoded = image::load_from_memory(input).map_err(|e| {
+        DetectError::NotAnImage {
+            name: job.name.clone(),
+            reason: e.to_string(),
+        }
+        .to_string()
+    })?;
+    let had_alpha = decoded.color().has_alpha();
+    let photo = decoded.to_rgb8();
+    drop(decoded);
+    let (plan, unavailable) = plan_image_eval(&options()).map_err(|e| e.to_string())?;
+    job.add_file(
+        "original.png",
+        &png_bytes(&photo)?,
+        "image/png",
+        format!("{}.png", stem(&job.name)),
+    )?;
+    let slider: Vec<serde_json::Value> = plan
+        .iter()
+        .filter_map(|(contender, _)| slider_range(contender))
+        .map(|(name, min, max)| serde_json::json!({ "contender": name, "min": min, "max": max }))
+        .collect();
+    job.update(|s| {
+        s.info = serde_json::json!({
+            "width": photo.width(),
+            "height": photo.height(),
+            "alpha_dropped": had_alpha,
+            "original": "original.png",
+            "slider": slider,
+            "same_as": format!(
+                "ncodec eval image FILE --qualities {}",
+                QUALITIES.map(|q| q.to_string()).join(",")
+            ),
+        });
+        s.total = plan.iter().map(|(_, settings)| settings.len()).sum();
+        s.unavailable = unavailable;
+    });
+    job.set_source(Source::Image(photo));
+    let Some(Source::Image(photo)) = job.source() else {
+        return Err("the photo was not kept".into());
+    };
+    for (contender, settings) in &plan {
+        for &setting in settings {
+            if job.is_cancelled() {
+                return Ok(());
+            }
+            job.update(|s| {
+                s.current = Some(format!(
+                    "{} {}",
+                    contender.name(),
+                    contender.setting_label(setting)
+                ))
+            });
+            let row = code(job, contender, setting, photo);
+            job.push_result(row);
+        }
+    }
+    Ok(())
+}
+
+/// Codes the job's photo with `contender` at `setting` (for the quality slider): the
+/// row, also added to the job's results unless it is there already.
+pub fn recode(job: &Job, contender: &str, setting: u32) -> Result<ResultRow, String> {
+    let Some(Source::Image(photo)) = job.source() else {
+        return Err("this job holds no photo to re-encode (yet)".into());
+    };
+    let contender = parse_contender(contender)?;
+    let (name, min, max) = slider_range(&contender)
+        .ok_or_else(|| format!("{} has no quality setting", contender.name()))?;
+    if setting < u32::from(min) || setting > u32::from(max) {
+        return Err(format!(
+            "{name} takes settings {min} to {max}, not {setting}"
+        ));
+    }
+    let setting = setting as u8;
+    if let Some(row) = job.update(|s| {
+        s.results
+            .iter()
+            .find(|r| r.contender == name && r.setting == u32::from(setting))
+            .cloned()
+    }) {
+        return Ok(row);
+    }
+    let row = code(job, &contender, setting, photo);
+    job.push_extra(row.clone());
+    Ok(row)
+}
+
+/// `ncodec-e1`, `jpeg`, `webp`, `avif` or `png`.
+fn parse_contender(name: &str) -> Result<ImageContender, String> {
+    if let Some(effort) = name.strip_prefix("ncodec-e") {
+        let effort: u8 = effort
+            .parse()
+            .map_err(|_| format!("no contender `{name}`"))?;
+        return Ok(ImageContender::Ncodec { effort });
+    }
+    ImageBaseline::from_name(name)
+        .map(ImageContender::Baseline)
+        .ok_or_else(|| format!("no image contender `{name}` (ncodec-e1, jpeg, webp, avif)"))
+}
+
+/// The quality slider's range for `contender`: its name, lowest and highest setting.
+fn slider_range(contender: &ImageContender) -> Option<(String, u8, u8)> {
+    let name = contender.name();
+    match contender {
+        ImageContender::Ncodec { effort } if *effort == EFFORT => {
+            ncodec_level_count().ok().map(|levels| (name, 1, levels))
+        }
+        ImageContender::Ncodec { .. } => None,
+        ImageContender::Baseline(ImageBaseline::Png) => None,
+        ImageContender::Baseline(ImageBaseline::Webp) => Some((name, 0, 100)),
+        ImageContender::Baseline(_) => Some((name, 1, 100)),
+    }
+}
+
+fn code(job: &Job, contender: &ImageContender, setting: u8, photo: &RgbImage) -> ResultRow {
+    let coded = code_image(contender, setting, &job.name, photo);
+    let key = file_key(&contender.name(), u32::from(setting));
+    let label = contender.setting_label(setting);
+    let mut error = coded.point.error.clone();
+    let mut coded_name = None;
+    let mut decoded_name = None;
+    if let (Some(file), Some(decoded)) = (&coded.file, &coded.decoded) {
+        let ext = extension(contender);
+        let name = format!("{key}.{ext}");
+        let download = format!(
+            "{}.{}-{}.{ext}",
+            stem(&job.name),
+            contender.name(),
+            label.replace(' ', "")
+        );
+        let saved = job
+            .add_file(&name, file, content_type(contender), download)
+            .and_then(|()| {
+                let png = png_bytes(decoded)?;
+                let decoded_file = format!("{key}.decoded.png");
+                let download = format!(
+                    "{}.{}-{}.decoded.png",
+                    stem(&job.name),
+                    contender.name(),
+                    label.replace(' ', "")
+                );
+                job.add_file(&decoded_file, &png, "image/png", download)?;
+                Ok(decoded_file)
+            });
+        match saved {
+            Ok(decoded_file) => {
+                coded_name = Some(name);
+                decoded_name = Some(decoded_file);
+            }
+            Err(e) => error = Some(e),
+        }
+    }
+    ResultRow {
+        contender: contender.name(),
+        setting: u32::from(setting),
+        label,
+        point: serde_json::to_value(&coded.point).unwrap_or_default(),
+        coded: coded_name,
+        decoded: decoded_name,
+        error,
+    }
+}
+
+fn extension(contender: &ImageContender) -> &'static str {
+    match contender {
+        ImageContender::Ncodec { .. } => "ncz",
+        ImageContender::Baseline(ImageBaseline::Jpeg) => "jpg",
+        ImageContender::Baseline(ImageBaseline::Webp) => "webp",
+        ImageContender::Baseline(ImageBaseline::Avif) => "avif",
+        ImageContender::Baseline(ImageBaseline::Png) => "png",
+    }
+}
+
+fn content_type(contender: &ImageContender) -> &'static str {
+    match contender {
+        ImageContender::Ncodec { .. } => "application/octet-stream",
+        ImageContender::Baseline(ImageBaseline::Jpeg) => "image/jpeg",
+        ImageContender::Baseline(ImageBaseline::Webp) => "image/webp",
+        ImageContender::Baseline(ImageBaseline::Avif) => "image/avif",
+        ImageContender::Baseline(ImageBaseline::Png) => "image/png",
+    }
+}
+
+/// A quickly written PNG of `photo` (for showing it; sizes are never taken from it).
+fn png_bytes(photo: &RgbImage) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    photo
+        .write_with_encoder(PngEncoder::new_with_quality(
+            Cursor::new(&mut out),
+            CompressionType::Fast,
+            FilterType::Adaptive,
+        ))
+        .map_err(|e| format!("cannot write a PNG: {e}"))?;
+    Ok(out)
+}

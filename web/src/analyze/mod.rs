@@ -1,0 +1,103 @@
+//! The measurements behind a job: the file's kind decides the contenders, and each
+//! contender at each setting becomes one [`ResultRow`](crate::jobs::ResultRow) with the
+//! figures `ncodec eval` computes and the coded and decoded files.
+//!
+//! - [`image`]: what `ncodec eval image FILE --qualities 20,40,60,80,90` measures.
+//! - [`audio`]: what `ncodec eval audio FILE` measures (16 kHz mono speech).
+//! - [`bytes`]: what `ncodec eval bytes FILE` measures.
+//! - [`ncz`]: a `.ncz` file is decoded and described.
+
+pub mod audio;
+pub mod bytes;
+pub mod image;
+pub mod ncz;
+
+use crate::detect::{detect, Modality};
+use crate::jobs::{Job, State};
+
+/// Choices of the server that change what a job measures.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AnalyzeOptions {
+    /// Lossless contenders for files of bytes (comma-separated names, as `ncodec eval
+    /// bytes --only`); `None`: all of them.
+    pub bytes_only: Option<String>,
+}
+
+/// Measures `input` for `job`: detects its kind, then runs every contender, checking for
+/// a cancel between codings. Leaves the job finished: done, cancelled, or failed with a
+/// message for the page.
+pub fn run(job: &Job, input: Vec<u8>, options: &AnalyzeOptions) {
+    job.update(|s| s.state = State::Running);
+    let outcome = detect(&job.name, &input)
+        .map_err(|e| e.to_string())
+        .and_then(|modality| {
+            job.update(|s| s.modality = Some(modality));
+            match modality {
+                Modality::Image => image::run(job, &input),
+                Modality::Audio => audio::run(job, &input),
+                Modality::Bytes => bytes::run(job, input, options),
+                Modality::Ncz => ncz::run(job, &input),
+            }
+        });
+    match outcome {
+        Err(message) => job.finish(State::Failed, Some(message)),
+        Ok(()) if job.is_cancelled() => job.finish(State::Cancelled, None),
+        Ok(()) => job.finish(State::Done, None),
+    }
+}
+
+/// The upload's name without its folder and last extension, made safe for the download
+/// names the page offers (`photo` for `C:\pics\photo.png`).
+pub fn stem(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let stem = match base.rfind('.') {
+        Some(dot) if dot > 0 => &base[..dot],
+        _ => base,
+    };
+    let safe: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(80)
+        .collect();
+    if safe.is_empty() {
+        "file".into()
+    } else {
+        safe
+    }
+}
+
+/// A file name made of a contender and a setting: only `[a-z0-9.-]`.
+pub fn file_key(contender: &str, setting: u32) -> String {
+    let safe: String = contender
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("{safe}-{setting}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn download_names_are_safe() {
+        assert_eq!(stem("C:\\pics\\my photo.png"), "my_photo");
+        assert_eq!(stem("../../etc/passwd"), "passwd");
+        assert_eq!(stem(".bashrc"), ".bashrc");
+        assert_eq!(stem(""), "file");
+        assert_eq!(file_key("ncodec-e1", 3), "ncodec-e1-3");
+        assert_eq!(file_key("x/../y", 0), "x----y-0");
+    }
+}
