@@ -407,6 +407,9 @@ pub struct CodingArgs {
     /// coding, smaller than FLAC -8): WAV files (8–32-bit integer PCM, any rate and
     /// channel count) are coded as they are, and get `pcm` even without this flag; FLAC,
     /// MP3 and OGG inputs are decoded to WAV first (`song.flac` becomes `song.wav.ncz`).
+    /// On photos (.png, .jpg, .ppm, .bmp, .tiff, .webp: 8-bit RGB or gray), the `limg`
+    /// codec: the pixels exactly (smaller than WebP lossless); decompression writes the
+    /// format of the output name (`photo.png.ncz` gives `photo.png`).
     #[arg(long = "lossless", conflicts_with_all = ["level", "quality", "bpp", "effort", "kbps"])]
     pub lossless: bool,
 
@@ -595,6 +598,11 @@ pub struct EvalImageArgs {
     /// Codings run at once (0: one per core); each coding uses one thread.
     #[arg(short = 'T', long = "threads", value_name = "N", default_value_t = 1)]
     pub threads: usize,
+    /// Lossless instead: bits per subpixel and speed of the `limg` codec against PNG and
+    /// WebP lossless (strongest settings), every file decoded and checked; takes --json
+    /// and --max-images.
+    #[arg(long = "lossless")]
+    pub lossless: bool,
 }
 
 /// Options of `ncodec eval bytes`.

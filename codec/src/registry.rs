@@ -3,7 +3,7 @@
 use std::sync::OnceLock;
 
 use crate::codec::{Codec, CodecId};
-use crate::codecs::{Cm, Image, Lm, LmToken, Pcm, Speech, Store, Tensor};
+use crate::codecs::{Cm, Image, Limg, Lm, LmToken, Pcm, Speech, Store, Tensor};
 use crate::Error;
 
 /// A set of codecs with unique ids and names.
@@ -36,6 +36,7 @@ impl Registry {
             Box::new(Speech),
             Box::new(Tensor),
             Box::new(Pcm),
+            Box::new(Limg),
         ] {
             // Built-in ids and names are distinct, so this cannot fail.
             let _ = registry.register(codec);

@@ -24,6 +24,8 @@ const SUFFIX: &str = ".ncz";
 
 /// The lossy image codec's name.
 const IMAGE_CODEC: &str = "image";
+/// The lossless image codec (`--lossless` on a photo).
+const LOSSLESS_IMAGE_CODEC: &str = "limg";
 const SPEECH_CODEC: &str = "speech";
 const TENSOR_CODEC: &str = "tensor";
 
@@ -186,7 +188,8 @@ fn output_path(input: &Path, args: &CodingArgs, direction: Direction) -> Result<
             }
             // Speech decodes to WAV: `talk.flac` becomes `talk.wav.ncz`, which decompresses
             // to `talk.wav` rather than to a WAV named `talk.flac`.
-            let base = if args.codec_name() == SPEECH_CODEC || args.lossless {
+            let lossless_audio = args.lossless && !super::image_file::has_image_extension(input);
+            let base = if args.codec_name() == SPEECH_CODEC || lossless_audio {
                 input.with_extension("wav")
             } else {
                 input.to_path_buf()
@@ -256,6 +259,18 @@ fn code_one(
             seconds = Some(duration);
             let size = wav.len() as u64;
             compress_stream(&mut wav.as_slice(), sink.writer(), options, Some(size))?
+        }
+        Direction::Compress if args.lossless && super::image_file::has_image_extension(input) => {
+            let mut bytes = Vec::new();
+            reader
+                .read_to_end(&mut bytes)
+                .context("cannot read the image")?;
+            let raw = super::image_file::load(&bytes)?;
+            pixels = Some(u64::from(raw.width) * u64::from(raw.height));
+            let ppm = raw.to_ppm();
+            let size = ppm.len() as u64;
+            let options = options.clone().codec(LOSSLESS_IMAGE_CODEC);
+            compress_stream(&mut ppm.as_slice(), sink.writer(), &options, Some(size))?
         }
         Direction::Compress if args.lossless => {
             let mut bytes = Vec::new();
@@ -362,10 +377,24 @@ fn decompress_stream(
         io::ErrorKind::InvalidData => anyhow::Error::new(ncodec::Error::from_io(e)),
         _ => anyhow::Error::new(e).context("read or write failed"),
     };
-    if decoder.header().codec == ncodec::codecs::Image::ID {
+    let codec = decoder.header().codec;
+    if codec == ncodec::codecs::Image::ID || codec == ncodec::codecs::Limg::ID {
         let mut ppm = Vec::new();
         decoder.read_to_end(&mut ppm).map_err(read_error)?;
-        let raw = ncodec::codecs::image::RawImage::from_ppm(&ppm)?;
+        let raw = match ncodec::codecs::image::RawImage::from_ppm(&ppm) {
+            Ok(raw) => raw,
+            // `limg` also codes PNM files spelled otherwise (comments, other
+            // whitespace): those come back as they were.
+            Err(_) if codec == ncodec::codecs::Limg::ID => {
+                writer.write_all(&ppm).context("write failed")?;
+                return Ok(Decompressed {
+                    written: ppm.len() as u64,
+                    pixels: None,
+                    seconds: None,
+                });
+            }
+            Err(e) => return Err(e.into()),
+        };
         let pixels = Some(u64::from(raw.width) * u64::from(raw.height));
         let file = match image_output {
             Some(name) => super::image_file::encode_for(&raw, name)?,

@@ -110,6 +110,10 @@ fn evaluate_audio(args: &EvalAudioArgs) -> Result<ExitCode> {
 fn evaluate_images(args: &EvalImageArgs) -> Result<ExitCode> {
     use ncodec_evals::images::{self, ImageBaseline, ImageEvalOptions};
 
+    if args.lossless {
+        return evaluate_lossless_images(args);
+    }
+
     let mut options = ImageEvalOptions {
         efforts: args.efforts.clone(),
         levels: args.levels.clone(),
@@ -287,6 +291,42 @@ fn evaluate_lossless_audio(args: &EvalAudioArgs) -> Result<ExitCode> {
     }
     if let Some(path) = &args.json {
         std::fs::write(path, serde_json::to_string_pretty(&report)?)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `ncodec eval image --lossless`: `limg` against PNG and WebP lossless.
+fn evaluate_lossless_images(args: &EvalImageArgs) -> Result<ExitCode> {
+    use ncodec_evals::images::{load_images, lossless::run_lossless_image_eval};
+
+    if args.only.is_some() || args.no_ncodec || args.no_baselines || args.plot.is_some() {
+        anyhow::bail!(
+            "--lossless compares limg with PNG and WebP lossless; it takes --json and --max-images"
+        );
+    }
+    let images = load_images(&args.paths, args.max_images)?;
+    let report = run_lossless_image_eval(&images, &|line| eprintln!("{line}"))?;
+    println!(
+        "{:<60} {:>14} {:>10} {:>10} {:>9} {:>9}",
+        "photo", "codec", "bytes", "bits/subpx", "enc ms", "dec ms"
+    );
+    for row in &report.rows {
+        println!(
+            "{:<60} {:>14} {:>10} {:>10.4} {:>9.1} {:>9.1}",
+            row.image,
+            row.contender,
+            row.bytes,
+            row.bits_per_subpixel,
+            row.encode_ms,
+            row.decode_ms
+        );
+    }
+    println!();
+    print!("{}", report.to_table());
+    if let Some(path) = &args.json {
+        std::fs::write(path, report.to_json_pretty()?)
             .with_context(|| format!("cannot write {}", path.display()))?;
         eprintln!("wrote {}", path.display());
     }

@@ -1,5 +1,6 @@
-//! Image files in and out of the lossy `image` codec: decoding PNG/JPEG/… into the raw
-//! PPM the codec takes, and writing its output in the format the output name asks for.
+//! Image files in and out of the `image` (lossy) and `limg` (lossless) codecs: decoding
+//! PNG/JPEG/… into the raw PPM the codecs take, and writing their output in the format the
+//! output name asks for.
 
 use std::io::Cursor;
 use std::path::Path;
@@ -15,7 +16,7 @@ use ncodec::codecs::image::RawImage;
 pub fn load(bytes: &[u8]) -> Result<RawImage> {
     let decoded = image::load_from_memory(bytes).context(
         "not an image this build can read (PNG, JPEG, PPM/PGM, WebP, BMP, TIFF); \
-         the lossy options --quality/--bpp/--effort are for images",
+         --quality/--bpp/--effort and --lossless on a picture are for images",
     )?;
     let (width, height) = (decoded.width(), decoded.height());
     let raw = match decoded {
@@ -38,8 +39,9 @@ pub fn load(bytes: &[u8]) -> Result<RawImage> {
             RawImage::new(width, height, 3, rgb)?
         }
         other => bail!(
-            "the image has {:?} samples; the lossy image codec takes 8-bit gray or RGB \
-             (convert it to 8 bits, or compress it losslessly without --quality/--bpp)",
+            "the image has {:?} samples; the image codecs take 8-bit gray or RGB \
+             (convert it to 8 bits, or compress the file as bytes without \
+             --quality/--bpp/--lossless)",
             other.color()
         ),
     };
@@ -47,8 +49,21 @@ pub fn load(bytes: &[u8]) -> Result<RawImage> {
 }
 
 fn alpha_message() -> &'static str {
-    "the image has transparency; the lossy image codec codes opaque RGB or gray only \
-     (flatten it first, or compress it losslessly without --quality/--bpp)"
+    "the image has transparency; the image codecs code opaque RGB or gray only \
+     (flatten it first, or compress the file as bytes without --quality/--bpp/--lossless)"
+}
+
+/// Whether `path` is named like a photo (`--lossless` then means the `limg` codec).
+pub fn has_image_extension(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .is_some_and(|e| {
+            matches!(
+                e.as_str(),
+                "png" | "jpg" | "jpeg" | "ppm" | "pgm" | "pnm" | "bmp" | "tif" | "tiff" | "webp"
+            )
+        })
 }
 
 /// Encodes `raw` in the format of `name`'s extension: PPM/PGM for `.ppm`/`.pgm`/`.pnm`,

@@ -1,7 +1,9 @@
 //! The built-in codecs.
 
+mod adaptive_bit;
 pub mod cm;
 pub mod image;
+pub mod limg;
 pub mod lm;
 pub mod pcm;
 pub(crate) mod runs;
@@ -12,6 +14,7 @@ pub(crate) mod wire;
 
 pub use cm::Cm;
 pub use image::Image;
+pub use limg::Limg;
 pub use lm::{Lm, LmToken};
 pub use pcm::Pcm;
 pub use speech::Speech;

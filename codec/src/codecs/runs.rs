@@ -50,6 +50,46 @@ pub(crate) fn encode_bytes(data: &[u8], body: &mut Vec<u8>) -> Result<u8, Error>
     Ok(STORED)
 }
 
+/// A structured run's coding: its kind, the codec's fields and its body.
+pub(crate) struct Coded {
+    /// Run kind (2 and up).
+    pub kind: u8,
+    /// The codec's fields before the body length.
+    pub fields: Vec<u8>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+/// Codes `input` cut into `runs` (lengths, and for structured runs what `structured`
+/// needs to code them) into a complete payload: structured runs by `structured`, the
+/// others as bytes ([`encode_bytes`]).
+pub(crate) fn encode_runs<T: Copy>(
+    input: &[u8],
+    runs: &[(usize, Option<T>)],
+    out: &mut Vec<u8>,
+    mut structured: impl FnMut(&[u8], T) -> Result<Coded, Error>,
+) -> Result<(), Error> {
+    begin(runs.len(), out);
+    let mut rest = input;
+    let mut body = Vec::new();
+    for &(len, how) in runs {
+        let (data, tail) = rest.split_at(len);
+        rest = tail;
+        match how {
+            Some(how) => {
+                let coded = structured(data, how)?;
+                put_run(coded.kind, data.len(), &coded.fields, &coded.body, out);
+            }
+            None => {
+                body.clear();
+                let kind = encode_bytes(data, &mut body)?;
+                put_run(kind, data.len(), &[], &body, out);
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Reads a run's varint body length and its body.
 pub(crate) fn take_body<'a>(cursor: &mut Cursor<'a>, what: &str) -> Result<&'a [u8], Error> {
     let len = usize::try_from(cursor.varint()?)
@@ -107,6 +147,25 @@ pub(crate) fn decode(
 }
 
 /// A corrupt-chunk error of codec `what`.
+/// The bytes of whole units (sample frames, image rows) of `unit` bytes, counted from
+/// `data_start` and ending by `data_end`, that lie inside the chunk `[begin, end)`:
+/// `Some((first, last))` byte offsets, or `None` when no whole unit does.
+pub(crate) fn whole_units(
+    (begin, end): (u64, u64),
+    (data_start, data_end): (u64, u64),
+    unit: u64,
+) -> Option<(u64, u64)> {
+    let from = begin.max(data_start);
+    let first = data_start + (from - data_start).div_ceil(unit) * unit;
+    let to = end.min(data_end);
+    let last = if to > data_start {
+        data_start + (to - data_start) / unit * unit
+    } else {
+        0
+    };
+    (last > first).then_some((first, last))
+}
+
 pub(crate) fn corrupt(what: &str, reason: &str) -> Error {
     Error::CorruptChunk {
         index: 0,

@@ -14,6 +14,7 @@
 pub mod baselines;
 pub mod bd_rate;
 mod curve;
+pub mod lossless;
 pub mod metrics;
 mod ncodec_image;
 pub mod plot;

@@ -55,22 +55,12 @@ pub(super) fn run(job: &Job, input: &[u8]) -> Result<(), String> {
     let Some(Source::Speech(speech)) = job.source() else {
         return Err("the samples were not kept".into());
     };
-    for (contender, settings) in &plan {
-        for &setting in settings {
-            if job.is_cancelled() {
-                return Ok(());
-            }
-            job.update(|s| {
-                s.current = Some(format!(
-                    "{} {}",
-                    contender.name(),
-                    contender.setting_label(setting)
-                ))
-            });
-            let row = code(job, contender, setting, speech);
-            job.push_result(row);
-        }
-    }
+    super::run_plan(
+        job,
+        &plan,
+        |contender, setting| format!("{} {}", contender.name(), contender.setting_label(setting)),
+        |contender, setting| code(job, contender, setting, speech),
+    );
     Ok(())
 }
 

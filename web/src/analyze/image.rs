@@ -72,22 +72,12 @@ pub(super) fn run(job: &Job, input: &[u8]) -> Result<(), String> {
     let Some(Source::Image(photo)) = job.source() else {
         return Err("the photo was not kept".into());
     };
-    for (contender, settings) in &plan {
-        for &setting in settings {
-            if job.is_cancelled() {
-                return Ok(());
-            }
-            job.update(|s| {
-                s.current = Some(format!(
-                    "{} {}",
-                    contender.name(),
-                    contender.setting_label(setting)
-                ))
-            });
-            let row = code(job, contender, setting, photo);
-            job.push_result(row);
-        }
-    }
+    super::run_plan(
+        job,
+        &plan,
+        |contender, setting| format!("{} {}", contender.name(), contender.setting_label(setting)),
+        |contender, setting| code(job, contender, setting, photo),
+    );
     Ok(())
 }
 

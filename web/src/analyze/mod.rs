@@ -13,7 +13,7 @@ pub mod image;
 pub mod ncz;
 
 use crate::detect::{detect, Modality};
-use crate::jobs::{Job, State};
+use crate::jobs::{Job, ResultRow, State};
 
 /// Choices of the server that change what a job measures.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -43,6 +43,26 @@ pub fn run(job: &Job, input: Vec<u8>, options: &AnalyzeOptions) {
         Err(message) => job.finish(State::Failed, Some(message)),
         Ok(()) if job.is_cancelled() => job.finish(State::Cancelled, None),
         Ok(()) => job.finish(State::Done, None),
+    }
+}
+
+/// Runs every setting of every contender of `plan` in order, each coding's row added
+/// to the job as it comes; stops early (with `Ok`) when a cancel is asked for.
+pub(crate) fn run_plan<C, S: Copy>(
+    job: &Job,
+    plan: &[(C, Vec<S>)],
+    label: impl Fn(&C, S) -> String,
+    mut code: impl FnMut(&C, S) -> ResultRow,
+) {
+    for (contender, settings) in plan {
+        for &setting in settings {
+            if job.is_cancelled() {
+                return;
+            }
+            job.update(|s| s.current = Some(label(contender, setting)));
+            let row = code(contender, setting);
+            job.push_result(row);
+        }
     }
 }
 

@@ -491,24 +491,7 @@ fn get_bits(dec: &mut RangeDecoder, bits: u32) -> Result<u64, Error> {
 }
 
 /// An adaptive binary probability (of a 1), 16-bit.
-#[derive(Debug, Clone, Copy)]
-struct Bit(u16);
-
-impl Bit {
-    const NEW: Bit = Bit(1 << 15);
-
-    #[inline]
-    fn p(self) -> u32 {
-        u32::from(self.0).clamp(64, 65535 - 64)
-    }
-
-    #[inline]
-    fn update(&mut self, bit: bool) {
-        let p = i32::from(self.0);
-        let target = if bit { 65535 } else { 0 };
-        self.0 = (p + ((target - p) >> RATE)) as u16;
-    }
-}
+type Bit = crate::codecs::adaptive_bit::AdaptiveBit<RATE, 64>;
 
 /// Contexts of the residual level: the bit length of the running mean magnitude, in
 /// half steps.

@@ -52,13 +52,6 @@ impl Pcm {
     pub const ID: CodecId = 8;
 }
 
-/// One piece of a chunk.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Run {
-    len: usize,
-    format: Option<Format>,
-}
-
 impl Codec for Pcm {
     fn id(&self) -> CodecId {
         Self::ID
@@ -91,26 +84,15 @@ impl Codec for Pcm {
         out: &mut Vec<u8>,
     ) -> Result<(), Error> {
         let runs = plan(input, at);
-        runs::begin(runs.len(), out);
-        let mut rest = input;
-        let mut body = Vec::new();
-        for run in runs {
-            let (data, tail) = rest.split_at(run.len);
-            rest = tail;
-            body.clear();
-            match run.format {
-                Some(format) => {
-                    frames::encode(data, format, &mut body);
-                    let fields = [format.channels as u8, format.bits as u8];
-                    runs::put_run(FRAMES, data.len(), &fields, &body, out);
-                }
-                None => {
-                    let kind = runs::encode_bytes(data, &mut body)?;
-                    runs::put_run(kind, data.len(), &[], &body, out);
-                }
-            }
-        }
-        Ok(())
+        runs::encode_runs(input, &runs, out, |data, format| {
+            let mut body = Vec::new();
+            frames::encode(data, format, &mut body);
+            Ok(runs::Coded {
+                kind: FRAMES,
+                fields: vec![format.channels as u8, format.bits as u8],
+                body,
+            })
+        })
     }
     fn decode_chunk(&self, payload: &[u8], raw_len: usize, out: &mut Vec<u8>) -> Result<(), Error> {
         runs::decode(payload, raw_len, out, "pcm", |kind, len, cursor, out| {
@@ -135,14 +117,11 @@ impl Codec for Pcm {
 
 /// Cuts a chunk into byte runs and runs of whole frames, by the WAV header in the
 /// content's first chunk.
-fn plan(input: &[u8], at: &ChunkPosition<'_>) -> Vec<Run> {
+fn plan(input: &[u8], at: &ChunkPosition<'_>) -> Vec<(usize, Option<Format>)> {
     let mut runs = Vec::new();
     let mut push = |len: u64, format: Option<Format>| {
         if len > 0 {
-            runs.push(Run {
-                len: len as usize,
-                format,
-            });
+            runs.push((len as usize, format));
         }
     };
     let begin = at.offset;
@@ -152,26 +131,20 @@ fn plan(input: &[u8], at: &ChunkPosition<'_>) -> Vec<Run> {
         return runs;
     };
     let frame = layout.frame_bytes() as u64;
-    let from = begin.max(layout.data_start);
-    let first = layout.data_start + (from - layout.data_start).div_ceil(frame) * frame;
-    let to = end.min(layout.data_end);
-    let last = if to > layout.data_start {
-        layout.data_start + (to - layout.data_start) / frame * frame
-    } else {
-        0
-    };
-    if last > first {
-        push(first - begin, None);
-        push(
-            last - first,
-            Some(Format {
-                channels: layout.channels,
-                bits: layout.bits,
-            }),
-        );
-        push(end - last, None);
-    } else {
-        push(end - begin, None);
+    let data = (layout.data_start, layout.data_end);
+    match runs::whole_units((begin, end), data, frame) {
+        Some((first, last)) => {
+            push(first - begin, None);
+            push(
+                last - first,
+                Some(Format {
+                    channels: layout.channels,
+                    bits: layout.bits,
+                }),
+            );
+            push(end - last, None);
+        }
+        None => push(end - begin, None),
     }
     runs
 }
