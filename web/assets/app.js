@@ -257,7 +257,7 @@ function optionFor(row) {
 
 function addViewerChoice(row) {
   for (const id of ["left-select", "right-select"]) $(id).appendChild(optionFor(row));
-  if (!state.viewerPicked && row.contender.startsWith("ncodec")) {
+  if (!state.viewerPicked && row.contender.startsWith("ncodec-e")) {
     $("right-select").value = rowKey(row);
     updateViewer();
   }

@@ -168,16 +168,37 @@ fn fail(codec: &'static str) -> impl Fn(String) -> EvalError {
     move |reason| EvalError::ImageCodec { codec, reason }
 }
 
+/// The whole `.ncz` file of `photo` coded by `limg` (one thread).
+pub(crate) fn limg_encode(photo: &RgbImage) -> Result<Vec<u8>, EvalError> {
+    let (w, h) = photo.dimensions();
+    let ppm = ncodec::codecs::image::RawImage::new(w, h, 3, photo.as_raw().clone())
+        .map_err(|e| fail("ncodec-limg")(e.to_string()))?
+        .to_ppm();
+    let options = ncodec::CompressOptions::default().codec("limg").threads(1);
+    ncodec::compress(&ppm, &options).map_err(|e| fail("ncodec-limg")(e.to_string()))
+}
+
+/// The photo of a `.ncz` file that [`limg_encode`] wrote (one thread).
+pub(crate) fn limg_decode(file: &[u8]) -> Result<RgbImage, EvalError> {
+    let options = ncodec::DecompressOptions::default().threads(1);
+    let ppm =
+        ncodec::decompress_with(file, &options).map_err(|e| fail("ncodec-limg")(e.to_string()))?;
+    let raw = ncodec::codecs::image::RawImage::from_ppm(&ppm)
+        .map_err(|e| fail("ncodec-limg")(e.to_string()))?;
+    let (w, h) = (raw.width, raw.height);
+    let rgb = if raw.channels == 1 {
+        raw.pixels.iter().flat_map(|&v| [v, v, v]).collect()
+    } else {
+        raw.pixels
+    };
+    RgbImage::from_raw(w, h, rgb)
+        .ok_or_else(|| fail("ncodec-limg")("decoded size does not match".into()))
+}
+
 fn encode(contender: &str, photo: &RgbImage) -> Result<Vec<u8>, EvalError> {
     let (w, h) = photo.dimensions();
     match contender {
-        "ncodec-limg" => {
-            let ppm = ncodec::codecs::image::RawImage::new(w, h, 3, photo.as_raw().clone())
-                .map_err(|e| fail("ncodec-limg")(e.to_string()))?
-                .to_ppm();
-            let options = ncodec::CompressOptions::default().codec("limg").threads(1);
-            ncodec::compress(&ppm, &options).map_err(|e| fail("ncodec-limg")(e.to_string()))
-        }
+        "ncodec-limg" => limg_encode(photo),
         "png" => {
             let mut out = Vec::new();
             photo
@@ -206,15 +227,7 @@ fn encode(contender: &str, photo: &RgbImage) -> Result<Vec<u8>, EvalError> {
 
 fn decode(contender: &str, file: &[u8]) -> Result<RgbImage, EvalError> {
     match contender {
-        "ncodec-limg" => {
-            let options = ncodec::DecompressOptions::default().threads(1);
-            let ppm = ncodec::decompress_with(file, &options)
-                .map_err(|e| fail("ncodec-limg")(e.to_string()))?;
-            let raw = ncodec::codecs::image::RawImage::from_ppm(&ppm)
-                .map_err(|e| fail("ncodec-limg")(e.to_string()))?;
-            RgbImage::from_raw(raw.width, raw.height, raw.pixels)
-                .ok_or_else(|| fail("ncodec-limg")("decoded size does not match".into()))
-        }
+        "ncodec-limg" => limg_decode(file),
         "png" => Ok(image::load(Cursor::new(file), ImageFormat::Png)
             .map_err(|e| fail("png")(e.to_string()))?
             .to_rgb8()),

@@ -28,6 +28,8 @@ pub enum ImageContender {
         /// Encoder effort.
         effort: u8,
     },
+    /// ncodec's lossless `limg` codec: a rate reference beside PNG.
+    NcodecLossless,
 }
 
 impl ImageContender {
@@ -36,6 +38,7 @@ impl ImageContender {
         match self {
             Self::Baseline(b) => b.name().to_string(),
             Self::Ncodec { effort } => format!("ncodec-e{effort}"),
+            Self::NcodecLossless => "ncodec-limg".to_string(),
         }
     }
 
@@ -43,19 +46,22 @@ impl ImageContender {
     pub fn setting_label(&self, setting: u8) -> String {
         match self {
             Self::Baseline(b) if b.is_lossless() => "lossless".into(),
+            Self::NcodecLossless => "lossless".into(),
             Self::Baseline(_) => format!("q{setting}"),
             Self::Ncodec { .. } => format!("level {setting}"),
         }
     }
 
-    fn is_lossless(&self) -> bool {
-        matches!(self, Self::Baseline(b) if b.is_lossless())
+    /// Whether decoding gives the photo back exactly (no quality axis).
+    pub fn is_lossless(&self) -> bool {
+        matches!(self, Self::NcodecLossless) || matches!(self, Self::Baseline(b) if b.is_lossless())
     }
 
     fn encode(&self, img: &RgbImage, setting: u8) -> Result<Vec<u8>, EvalError> {
         match *self {
             Self::Baseline(b) => b.encode(img, setting),
             Self::Ncodec { effort } => ncodec_encode(img, setting, effort),
+            Self::NcodecLossless => super::lossless::limg_encode(img),
         }
     }
 
@@ -63,6 +69,7 @@ impl ImageContender {
         match *self {
             Self::Baseline(b) => b.decode(file),
             Self::Ncodec { .. } => ncodec_decode(file),
+            Self::NcodecLossless => super::lossless::limg_decode(file),
         }
     }
 }
@@ -573,6 +580,8 @@ pub fn plan_image_eval(options: &ImageEvalOptions) -> Result<ImagePlan, EvalErro
                 reason,
             }),
         }
+        // The lossless codec needs no model: always there, one setting like PNG's.
+        contenders.push((ImageContender::NcodecLossless, vec![100]));
     }
     for baseline in ImageBaseline::ALL {
         if !options.baselines.contains(&baseline) {

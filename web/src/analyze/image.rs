@@ -129,7 +129,7 @@ fn slider_range(contender: &ImageContender) -> Option<(String, u8, u8)> {
         ImageContender::Ncodec { effort } if *effort == EFFORT => {
             ncodec_level_count().ok().map(|levels| (name, 1, levels))
         }
-        ImageContender::Ncodec { .. } => None,
+        ImageContender::Ncodec { .. } | ImageContender::NcodecLossless => None,
         ImageContender::Baseline(ImageBaseline::Png) => None,
         ImageContender::Baseline(ImageBaseline::Webp) => Some((name, 0, 100)),
         ImageContender::Baseline(_) => Some((name, 1, 100)),
@@ -187,7 +187,7 @@ fn code(job: &Job, contender: &ImageContender, setting: u8, photo: &RgbImage) ->
 
 fn extension(contender: &ImageContender) -> &'static str {
     match contender {
-        ImageContender::Ncodec { .. } => "ncz",
+        ImageContender::Ncodec { .. } | ImageContender::NcodecLossless => "ncz",
         ImageContender::Baseline(ImageBaseline::Jpeg) => "jpg",
         ImageContender::Baseline(ImageBaseline::Webp) => "webp",
         ImageContender::Baseline(ImageBaseline::Avif) => "avif",
@@ -197,7 +197,9 @@ fn extension(contender: &ImageContender) -> &'static str {
 
 fn content_type(contender: &ImageContender) -> &'static str {
     match contender {
-        ImageContender::Ncodec { .. } => "application/octet-stream",
+        ImageContender::Ncodec { .. } | ImageContender::NcodecLossless => {
+            "application/octet-stream"
+        }
         ImageContender::Baseline(ImageBaseline::Jpeg) => "image/jpeg",
         ImageContender::Baseline(ImageBaseline::Webp) => "image/webp",
         ImageContender::Baseline(ImageBaseline::Avif) => "image/avif",
