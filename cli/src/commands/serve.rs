@@ -14,6 +14,10 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode> {
     if args.workers == 0 {
         bail!("--workers must be at least 1");
     }
+    if let Some(list) = &args.bytes_only {
+        ncodec_web::analyze::bytes::contenders(Some(list))
+            .map_err(|e| anyhow::anyhow!("--bytes-only: {e}"))?;
+    }
     let options = ServeOptions {
         port: args.port,
         max_upload: args.max_upload,
