@@ -146,7 +146,6 @@ pub(crate) fn decode(
     Ok(())
 }
 
-/// A corrupt-chunk error of codec `what`.
 /// The bytes of whole units (sample frames, image rows) of `unit` bytes, counted from
 /// `data_start` and ending by `data_end`, that lie inside the chunk `[begin, end)`:
 /// `Some((first, last))` byte offsets, or `None` when no whole unit does.
@@ -166,6 +165,7 @@ pub(crate) fn whole_units(
     (last > first).then_some((first, last))
 }
 
+/// A corrupt-chunk error of codec `what`.
 pub(crate) fn corrupt(what: &str, reason: &str) -> Error {
     Error::CorruptChunk {
         index: 0,
