@@ -238,11 +238,6 @@ impl Job {
         lock(&self.files).get(name).cloned()
     }
 
-    /// Whether the job offers a file called `name`.
-    pub fn has_file(&self, name: &str) -> bool {
-        lock(&self.files).contains_key(name)
-    }
-
     /// Keeps the decoded input (once).
     pub fn set_source(&self, source: Source) {
         let _ = self.source.set(source);

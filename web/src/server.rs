@@ -6,7 +6,6 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::path::Path;
 use std::sync::Arc;
 
-use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 use tokio::net::TcpListener;
@@ -126,7 +125,6 @@ pub fn router(app: &App) -> Router {
         .route("/api/jobs/{id}/cancel", post(handlers::cancel))
         .route("/api/jobs/{id}/recode", post(handlers::recode))
         .route("/api/jobs/{id}/files/{name}", get(handlers::file))
-        .layer(DefaultBodyLimit::max(app.state.max_upload))
         .with_state(app.state.clone())
 }
 

@@ -6,7 +6,7 @@ use ncodec_evals::audio::{
     code_speech, plan_audio_eval, AudioEvalOptions, SpeechBaseline, SpeechContender, SPEECH_RATE,
 };
 
-use super::{file_key, stem};
+use super::{coding_row, stem, Offered};
 use crate::detect::{extension, DetectError};
 use crate::jobs::{Job, ResultRow, Source};
 
@@ -66,50 +66,25 @@ pub(super) fn run(job: &Job, input: &[u8]) -> Result<(), String> {
 
 fn code(job: &Job, contender: &SpeechContender, setting: u32, speech: &[f32]) -> ResultRow {
     let coded = code_speech(contender, setting, &job.name, speech);
-    let key = file_key(&contender.name(), setting);
-    let label = contender.setting_label(setting);
-    let short_label = label.replace(' ', "");
-    let mut error = coded.point.error.clone();
-    let mut coded_name = None;
-    let mut decoded_name = None;
-    if let (Some(bytes), Some(decoded)) = (&coded.bytes, &coded.decoded) {
-        let ext = extension_of(contender);
-        let name = format!("{key}.{ext}");
-        let download = format!(
-            "{}.{}-{short_label}.{ext}",
-            stem(&job.name),
-            contender.name()
-        );
-        let saved = job
-            .add_file(&name, bytes, content_type(contender), download)
-            .and_then(|()| {
-                let wav = pcm16_wav_bytes(decoded, SPEECH_RATE).map_err(|e| e.to_string())?;
-                let decoded_file = format!("{key}.decoded.wav");
-                let download = format!(
-                    "{}.{}-{short_label}.decoded.wav",
-                    stem(&job.name),
-                    contender.name()
-                );
-                job.add_file(&decoded_file, &wav, "audio/wav", download)?;
-                Ok(decoded_file)
-            });
-        match saved {
-            Ok(decoded_file) => {
-                coded_name = Some(name);
-                decoded_name = Some(decoded_file);
-            }
-            Err(e) => error = Some(e),
-        }
-    }
-    ResultRow {
-        contender: contender.name(),
-        setting,
-        label,
-        point: serde_json::to_value(&coded.point).unwrap_or_default(),
-        coded: coded_name,
-        decoded: decoded_name,
-        error,
-    }
+    let outputs = match (coded.bytes, coded.decoded) {
+        (Some(bytes), Some(decoded)) => Some((
+            Offered {
+                bytes,
+                ext: extension_of(contender),
+                content_type: content_type(contender),
+            },
+            move || {
+                Ok(Offered {
+                    bytes: pcm16_wav_bytes(&decoded, SPEECH_RATE).map_err(|e| e.to_string())?,
+                    ext: "wav",
+                    content_type: "audio/wav",
+                })
+            },
+        )),
+        _ => None,
+    };
+    let id = (contender.name(), setting, contender.setting_label(setting));
+    coding_row(job, id, &coded.point, coded.point.error.clone(), outputs)
 }
 
 /// The coded bytes' extension: `.ncz`, `.mp3`, or the raw packets of Opus and Codec 2

@@ -39,7 +39,7 @@ pub(super) fn run(
         });
         s.total = contenders.len();
     });
-    let files = vec![(job.name.clone(), input)];
+    let mut files = vec![(job.name.clone(), input)];
     let mut reference: Option<ncodec_evals::Row> = None;
     for contender in contenders {
         if job.is_cancelled() {
@@ -82,8 +82,9 @@ pub(super) fn run(
             decoded: None,
         });
     }
-    let [(_, input)] = <[_; 1]>::try_from(files).map_err(|_| "lost the input".to_string())?;
-    job.set_source(Source::Bytes(input));
+    if let Some((_, input)) = files.pop() {
+        job.set_source(Source::Bytes(input));
+    }
     Ok(())
 }
 

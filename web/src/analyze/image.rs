@@ -11,7 +11,7 @@ use ncodec_evals::images::{
     ImageEvalOptions,
 };
 
-use super::{file_key, stem};
+use super::{coding_row, stem, Offered};
 use crate::detect::DetectError;
 use crate::jobs::{Job, ResultRow, Source};
 
@@ -138,51 +138,29 @@ fn slider_range(contender: &ImageContender) -> Option<(String, u8, u8)> {
 
 fn code(job: &Job, contender: &ImageContender, setting: u8, photo: &RgbImage) -> ResultRow {
     let coded = code_image(contender, setting, &job.name, photo);
-    let key = file_key(&contender.name(), u32::from(setting));
-    let label = contender.setting_label(setting);
-    let mut error = coded.point.error.clone();
-    let mut coded_name = None;
-    let mut decoded_name = None;
-    if let (Some(file), Some(decoded)) = (&coded.file, &coded.decoded) {
-        let ext = extension(contender);
-        let name = format!("{key}.{ext}");
-        let download = format!(
-            "{}.{}-{}.{ext}",
-            stem(&job.name),
-            contender.name(),
-            label.replace(' ', "")
-        );
-        let saved = job
-            .add_file(&name, file, content_type(contender), download)
-            .and_then(|()| {
-                let png = png_bytes(decoded)?;
-                let decoded_file = format!("{key}.decoded.png");
-                let download = format!(
-                    "{}.{}-{}.decoded.png",
-                    stem(&job.name),
-                    contender.name(),
-                    label.replace(' ', "")
-                );
-                job.add_file(&decoded_file, &png, "image/png", download)?;
-                Ok(decoded_file)
-            });
-        match saved {
-            Ok(decoded_file) => {
-                coded_name = Some(name);
-                decoded_name = Some(decoded_file);
-            }
-            Err(e) => error = Some(e),
-        }
-    }
-    ResultRow {
-        contender: contender.name(),
-        setting: u32::from(setting),
-        label,
-        point: serde_json::to_value(&coded.point).unwrap_or_default(),
-        coded: coded_name,
-        decoded: decoded_name,
-        error,
-    }
+    let outputs = match (coded.file, coded.decoded) {
+        (Some(file), Some(decoded)) => Some((
+            Offered {
+                bytes: file,
+                ext: extension(contender),
+                content_type: content_type(contender),
+            },
+            move || {
+                Ok(Offered {
+                    bytes: png_bytes(&decoded)?,
+                    ext: "png",
+                    content_type: "image/png",
+                })
+            },
+        )),
+        _ => None,
+    };
+    let id = (
+        contender.name(),
+        u32::from(setting),
+        contender.setting_label(setting),
+    );
+    coding_row(job, id, &coded.point, coded.point.error.clone(), outputs)
 }
 
 fn extension(contender: &ImageContender) -> &'static str {

@@ -66,6 +66,75 @@ pub(crate) fn run_plan<C, S: Copy>(
     }
 }
 
+/// One file a coding offers: its bytes, extension and MIME type.
+pub(crate) struct Offered {
+    pub bytes: Vec<u8>,
+    pub ext: &'static str,
+    pub content_type: &'static str,
+}
+
+/// The result row of one coding of `contender` at `setting`: its `point` (the eval's
+/// figures, with `error` when the coding failed) and, when it worked, the coded file
+/// (`coded`) and the decoded one (made by `decoded`), both saved in the job's folder
+/// as `{contender}-{setting}.{ext}` and `….decoded.{ext}` and offered for download as
+/// `{upload stem}.{contender}-{label}.…`. A file that cannot be made or saved turns
+/// the row into an error.
+pub(crate) fn coding_row(
+    job: &Job,
+    (contender, setting, label): (String, u32, String),
+    point: &impl serde::Serialize,
+    error: Option<String>,
+    outputs: Option<(Offered, impl FnOnce() -> Result<Offered, String>)>,
+) -> ResultRow {
+    let key = file_key(&contender, setting);
+    let download = |ext: &str| {
+        format!(
+            "{}.{contender}-{}.{ext}",
+            stem(&job.name),
+            label.replace(' ', "")
+        )
+    };
+    let mut row = ResultRow {
+        contender: contender.clone(),
+        setting,
+        label: label.clone(),
+        point: serde_json::to_value(point).unwrap_or_default(),
+        coded: None,
+        decoded: None,
+        error,
+    };
+    let Some((coded, decoded)) = outputs else {
+        return row;
+    };
+    let saved = (|| {
+        let coded_name = format!("{key}.{}", coded.ext);
+        job.add_file(
+            &coded_name,
+            &coded.bytes,
+            coded.content_type,
+            download(coded.ext),
+        )?;
+        let decoded = decoded()?;
+        let decoded_name = format!("{key}.decoded.{}", decoded.ext);
+        let decoded_download = download(&format!("decoded.{}", decoded.ext));
+        job.add_file(
+            &decoded_name,
+            &decoded.bytes,
+            decoded.content_type,
+            decoded_download,
+        )?;
+        Ok::<_, String>((coded_name, decoded_name))
+    })();
+    match saved {
+        Ok((coded_name, decoded_name)) => {
+            row.coded = Some(coded_name);
+            row.decoded = Some(decoded_name);
+        }
+        Err(e) => row.error = Some(e),
+    }
+    row
+}
+
 /// The upload's name without its folder and last extension, made safe for the download
 /// names the page offers (`photo` for `C:\pics\photo.png`).
 pub fn stem(name: &str) -> String {
