@@ -1,20 +1,8 @@
 //! End-to-end tests of `ncodec eval audio` on the speech fixtures of the evals crate.
 
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn run(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ncodec"))
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run ncodec")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use common::{run, text};
 
 /// 3 s of LibriSpeech and degraded copies, 16 kHz FLAC (`clean.flac` first by name).
 fn fixtures() -> String {

@@ -1,20 +1,10 @@
 //! End-to-end tests of `ncodec eval image` on the two sample photos.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
 
-fn run(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ncodec"))
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run ncodec")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use common::{run, text};
 
 fn samples() -> String {
     concat!(env!("CARGO_MANIFEST_DIR"), "/../datasets/samples").to_string()

@@ -1,20 +1,8 @@
 //! `ncodec --lossless` on photos (the `limg` codec) and `ncodec eval image --lossless`.
 
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn run(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ncodec"))
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run ncodec")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use common::{run, text};
 
 #[test]
 fn lossless_photos_come_back_pixel_for_pixel_in_the_format_asked_for() {

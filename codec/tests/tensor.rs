@@ -4,9 +4,9 @@
 
 mod common;
 
-use common::{random_bytes, Rng};
+use common::{check_damaged_payloads, random_bytes, Rng};
 use ncodec::codecs::tensor::{FloatType, Layout, LayoutError};
-use ncodec::{Codec, CompressOptions, DecompressOptions, EncodeParams};
+use ncodec::{CompressOptions, DecompressOptions, EncodeParams};
 
 /// The first `count` float parameters of the shipped image model (its NCIW file: a
 /// 16-byte header, then f32 weights).
@@ -276,27 +276,14 @@ fn truncated_and_damaged_headers_are_reported_but_still_code_as_bytes() {
 #[test]
 fn damaged_payloads_give_errors_not_panics() {
     let file = model_file("BF16", 4);
-    let codec = ncodec::codecs::Tensor;
-    let mut payload = Vec::new();
-    codec.encode_chunk(&file, &mut payload).unwrap();
-    let mut out = Vec::new();
-    codec.decode_chunk(&payload, file.len(), &mut out).unwrap();
-    assert_eq!(out, file);
-    for cut in [0, 1, 2, 10, payload.len() / 3, payload.len() - 1] {
-        let mut out = Vec::new();
-        assert!(codec
-            .decode_chunk(&payload[..cut], file.len(), &mut out)
-            .is_err());
-    }
-    let mut rng = Rng(17);
-    for _ in 0..400 {
-        let mut damaged = payload.clone();
-        let at = rng.below(damaged.len().min(4096));
-        damaged[at] ^= 1 << rng.below(8);
-        let mut out = Vec::new();
-        let _ = codec.decode_chunk(&damaged, file.len(), &mut out);
-    }
-    // Through the container, damage is caught by the checksums.
+    check_damaged_payloads(
+        &ncodec::codecs::Tensor,
+        &file,
+        |len| vec![0, 1, 2, 10, len / 3, len - 1],
+        400,
+        4096,
+        17,
+    );
     let mut packed = compress(&file, EncodeParams::default(), 1 << 22, 2);
     let middle = packed.len() / 2;
     packed[middle] ^= 0x10;

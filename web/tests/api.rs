@@ -54,6 +54,13 @@ async fn json(router: &Router, method: &str, uri: &str, body: Vec<u8>) -> (Statu
     (status, value)
 }
 
+/// `GET uri`, which must answer 200: the body.
+async fn get_ok(router: &Router, uri: &str) -> Vec<u8> {
+    let (status, body) = send(router, "GET", uri, Vec::new()).await;
+    assert_eq!(status, StatusCode::OK, "GET {uri}");
+    body
+}
+
 /// Uploads `body` as `name` and waits for the job to finish.
 async fn measure(router: &Router, name: &str, body: Vec<u8>) -> Value {
     let (status, job) = json(router, "POST", &format!("/api/jobs?name={name}"), body).await;
@@ -88,13 +95,11 @@ fn png(width: u32, height: u32) -> Vec<u8> {
 #[tokio::test]
 async fn the_page_and_its_config_are_served() {
     let (_app, router) = app(quick());
-    let (status, html) = send(&router, "GET", "/", Vec::new()).await;
-    assert_eq!(status, StatusCode::OK);
+    let html = get_ok(&router, "/").await;
     let html = String::from_utf8(html).expect("utf-8");
     assert!(html.contains("<script src=\"/app.js\">"));
     for asset in ["/app.js", "/style.css"] {
-        let (status, body) = send(&router, "GET", asset, Vec::new()).await;
-        assert_eq!(status, StatusCode::OK, "{asset}");
+        let body = get_ok(&router, asset).await;
         assert!(!body.is_empty());
     }
     let (status, config) = json(&router, "GET", "/api/config", Vec::new()).await;
@@ -199,23 +204,13 @@ async fn a_photo_is_measured_like_ncodec_eval_image_with_files_and_re_encodes() 
 
     let id = job["id"].as_u64().unwrap();
     let coded = row["coded"].as_str().unwrap();
-    let (status, file) = send(
-        &router,
-        "GET",
-        &format!("/api/jobs/{id}/files/{coded}?download=1"),
-        Vec::new(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK);
+    let file = get_ok(&router, &format!("/api/jobs/{id}/files/{coded}?download=1")).await;
     assert_eq!(Some(file.len() as u64), jpeg.point.bytes);
-    let (status, shown) = send(
+    let shown = get_ok(
         &router,
-        "GET",
         &format!("/api/jobs/{id}/files/{}", row["decoded"].as_str().unwrap()),
-        Vec::new(),
     )
     .await;
-    assert_eq!(status, StatusCode::OK);
     assert_eq!(
         image::load_from_memory(&shown).unwrap().to_rgb8(),
         jpeg.decoded.unwrap()
@@ -284,14 +279,7 @@ async fn speech_gets_a_decoded_wav_per_coding() {
             assert!(row["error"].is_string(), "{row}");
             continue;
         };
-        let (status, file) = send(
-            &router,
-            "GET",
-            &format!("/api/jobs/{id}/files/{decoded}"),
-            Vec::new(),
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK);
+        let file = get_ok(&router, &format!("/api/jobs/{id}/files/{decoded}")).await;
         assert!(file.starts_with(b"RIFF"), "{decoded}");
         assert!(row["point"]["kbps"].as_f64().unwrap() > 0.0);
     }
@@ -312,14 +300,11 @@ async fn bytes_and_ncz_files_round_trip_through_their_downloads() {
         .iter()
         .find(|r| r["contender"] == "zstd-19")
         .unwrap();
-    let (status, packed) = send(
+    let packed = get_ok(
         &router,
-        "GET",
         &format!("/api/jobs/{id}/files/{}", zstd["coded"].as_str().unwrap()),
-        Vec::new(),
     )
     .await;
-    assert_eq!(status, StatusCode::OK);
     assert_eq!(
         Some(packed.len() as u64),
         zstd["point"]["bytes_out"].as_u64()

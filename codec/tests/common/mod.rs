@@ -81,3 +81,41 @@ pub fn text_bytes(len: usize, seed: u64) -> Vec<u8> {
     out.truncate(len);
     out
 }
+
+/// Checks `codec` against damaged payloads of `content`: the payload decodes back to
+/// `content`; the payload cut to each length of `cuts(payload length)` is an error; and
+/// `flips` random one-bit flips within its first `window` bytes (seeded by `seed`) never
+/// panic: each gives an error or some output.
+pub fn check_damaged_payloads(
+    codec: &dyn ncodec::Codec,
+    content: &[u8],
+    cuts: impl Fn(usize) -> Vec<usize>,
+    flips: usize,
+    window: usize,
+    seed: u64,
+) {
+    let mut payload = Vec::new();
+    codec.encode_chunk(content, &mut payload).unwrap();
+    let mut out = Vec::new();
+    codec
+        .decode_chunk(&payload, content.len(), &mut out)
+        .unwrap();
+    assert_eq!(out, content);
+    for cut in cuts(payload.len()) {
+        let mut out = Vec::new();
+        assert!(
+            codec
+                .decode_chunk(&payload[..cut], content.len(), &mut out)
+                .is_err(),
+            "a payload cut to {cut} bytes decoded"
+        );
+    }
+    let mut rng = Rng(seed);
+    for _ in 0..flips {
+        let mut damaged = payload.clone();
+        let at = rng.below(damaged.len().min(window));
+        damaged[at] ^= 1 << rng.below(8);
+        let mut out = Vec::new();
+        let _ = codec.decode_chunk(&damaged, content.len(), &mut out);
+    }
+}
