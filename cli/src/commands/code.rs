@@ -234,11 +234,22 @@ fn code_one(
         Some(path) => Sink::file(path, args.force)?,
         None => Sink::stdout(),
     };
+    // `--lossless` on a photo means the lossless image codec.
+    let lossless_photo = direction == Direction::Compress
+        && args.lossless
+        && super::image_file::has_image_extension(input);
+    let photo_options;
+    let options = if lossless_photo {
+        photo_options = options.clone().codec(LOSSLESS_IMAGE_CODEC);
+        &photo_options
+    } else {
+        options
+    };
     let started = Instant::now();
     let mut pixels = None;
     let mut seconds = None;
     let written = match direction {
-        Direction::Compress if options.codec_name() == IMAGE_CODEC => {
+        Direction::Compress if options.codec_name() == IMAGE_CODEC || lossless_photo => {
             let mut bytes = Vec::new();
             reader
                 .read_to_end(&mut bytes)
@@ -259,18 +270,6 @@ fn code_one(
             seconds = Some(duration);
             let size = wav.len() as u64;
             compress_stream(&mut wav.as_slice(), sink.writer(), options, Some(size))?
-        }
-        Direction::Compress if args.lossless && super::image_file::has_image_extension(input) => {
-            let mut bytes = Vec::new();
-            reader
-                .read_to_end(&mut bytes)
-                .context("cannot read the image")?;
-            let raw = super::image_file::load(&bytes)?;
-            pixels = Some(u64::from(raw.width) * u64::from(raw.height));
-            let ppm = raw.to_ppm();
-            let size = ppm.len() as u64;
-            let options = options.clone().codec(LOSSLESS_IMAGE_CODEC);
-            compress_stream(&mut ppm.as_slice(), sink.writer(), &options, Some(size))?
         }
         Direction::Compress if args.lossless => {
             let mut bytes = Vec::new();
