@@ -146,23 +146,54 @@ pub(crate) fn decode(
     Ok(())
 }
 
-/// The bytes of whole units (sample frames, image rows) of `unit` bytes, counted from
-/// `data_start` and ending by `data_end`, that lie inside the chunk `[begin, end)`:
-/// `Some((first, last))` byte offsets, or `None` when no whole unit does.
-pub(crate) fn whole_units(
-    (begin, end): (u64, u64),
-    (data_start, data_end): (u64, u64),
-    unit: u64,
-) -> Option<(u64, u64)> {
-    let from = begin.max(data_start);
-    let first = data_start + (from - data_start).div_ceil(unit) * unit;
-    let to = end.min(data_end);
-    let last = if to > data_start {
-        data_start + (to - data_start) / unit * unit
-    } else {
-        0
+/// Where whole units lie in a content: the byte range of their data, the size of one
+/// unit (a sample frame, an image row) and what a run of them is coded with.
+pub(crate) struct Units<T> {
+    /// `[start, end)` of the units' bytes in the content.
+    pub data: (u64, u64),
+    /// Bytes per unit.
+    pub unit: u64,
+    /// How a run of units is coded.
+    pub how: T,
+}
+
+/// Cuts the chunk at `[begin, begin + len)` of the content into runs: the whole `units`
+/// inside it as one structured run, the bytes before and after as byte runs (`None`);
+/// all bytes when `units` is `None` or no whole unit lies in the chunk. Empty runs are
+/// left out.
+pub(crate) fn plan_runs<T: Copy>(
+    begin: u64,
+    len: usize,
+    units: Option<Units<T>>,
+) -> Vec<(usize, Option<T>)> {
+    let end = begin + len as u64;
+    let mut runs = Vec::new();
+    let mut push = |len: u64, how: Option<T>| {
+        if len > 0 {
+            runs.push((len as usize, how));
+        }
     };
-    (last > first).then_some((first, last))
+    let whole = units.and_then(|u| {
+        let (data_start, data_end) = u.data;
+        let from = begin.max(data_start);
+        let first = data_start + (from - data_start).div_ceil(u.unit) * u.unit;
+        let to = end.min(data_end);
+        let last = if to > data_start {
+            data_start + (to - data_start) / u.unit * u.unit
+        } else {
+            0
+        };
+        (last > first).then_some((first, last, u.how))
+    });
+    match whole {
+        Some((first, last, how)) => {
+            push(first - begin, None);
+            push(last - first, Some(how));
+            push(end - last, None);
+        }
+        None => push(end - begin, None),
+    }
+    runs
 }
 
 /// A corrupt-chunk error of codec `what`.

@@ -132,28 +132,12 @@ impl Codec for Limg {
 /// Cuts a chunk into byte runs and one strip of whole rows, by the PNM header in the
 /// content's first chunk.
 fn plan(input: &[u8], at: &ChunkPosition<'_>) -> Vec<(usize, Option<(usize, usize)>)> {
-    let mut runs = Vec::new();
-    let mut push = |len: u64, strip: Option<(usize, usize)>| {
-        if len > 0 {
-            runs.push((len as usize, strip));
-        }
-    };
-    let begin = at.offset;
-    let end = at.offset + input.len() as u64;
-    let Ok(layout) = PnmLayout::parse(at.head) else {
-        push(end - begin, None);
-        return runs;
-    };
-    let data = (layout.data_start, layout.data_end);
-    match runs::whole_units((begin, end), data, layout.row_bytes()) {
-        Some((first, last)) => {
-            push(first - begin, None);
-            push(last - first, Some((layout.width, layout.channels)));
-            push(end - last, None);
-        }
-        None => push(end - begin, None),
-    }
-    runs
+    let units = PnmLayout::parse(at.head).ok().map(|layout| runs::Units {
+        data: (layout.data_start, layout.data_end),
+        unit: layout.row_bytes(),
+        how: (layout.width, layout.channels),
+    });
+    runs::plan_runs(at.offset, input.len(), units)
 }
 
 fn corrupt(reason: &str) -> Error {

@@ -118,35 +118,15 @@ impl Codec for Pcm {
 /// Cuts a chunk into byte runs and runs of whole frames, by the WAV header in the
 /// content's first chunk.
 fn plan(input: &[u8], at: &ChunkPosition<'_>) -> Vec<(usize, Option<Format>)> {
-    let mut runs = Vec::new();
-    let mut push = |len: u64, format: Option<Format>| {
-        if len > 0 {
-            runs.push((len as usize, format));
-        }
-    };
-    let begin = at.offset;
-    let end = at.offset + input.len() as u64;
-    let Ok(layout) = WavLayout::parse(at.head) else {
-        push(end - begin, None);
-        return runs;
-    };
-    let frame = layout.frame_bytes() as u64;
-    let data = (layout.data_start, layout.data_end);
-    match runs::whole_units((begin, end), data, frame) {
-        Some((first, last)) => {
-            push(first - begin, None);
-            push(
-                last - first,
-                Some(Format {
-                    channels: layout.channels,
-                    bits: layout.bits,
-                }),
-            );
-            push(end - last, None);
-        }
-        None => push(end - begin, None),
-    }
-    runs
+    let units = WavLayout::parse(at.head).ok().map(|layout| runs::Units {
+        data: (layout.data_start, layout.data_end),
+        unit: layout.frame_bytes() as u64,
+        how: Format {
+            channels: layout.channels,
+            bits: layout.bits,
+        },
+    });
+    runs::plan_runs(at.offset, input.len(), units)
 }
 
 fn corrupt(reason: &str) -> Error {
