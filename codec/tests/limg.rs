@@ -4,21 +4,12 @@
 
 mod common;
 
-use common::{check_damaged_payloads, Rng};
+use common::{check_damaged_payloads, compress_with, decompress_one_thread as decompress, Rng};
 use ncodec::codecs::image::RawImage;
-use ncodec::{CompressOptions, DecompressOptions};
+use ncodec::EncodeParams;
 
 fn compress(data: &[u8], chunk: usize, threads: usize) -> Vec<u8> {
-    let opts = CompressOptions::default()
-        .codec("limg")
-        .threads(threads)
-        .chunk_size(chunk)
-        .unwrap();
-    ncodec::compress(data, &opts).unwrap()
-}
-
-fn decompress(packed: &[u8]) -> Vec<u8> {
-    ncodec::decompress_with(packed, &DecompressOptions::default().threads(1)).unwrap()
+    compress_with("limg", EncodeParams::default(), data, chunk, threads)
 }
 
 /// The sample photo `name` as canonical PPM.

@@ -4,9 +4,9 @@
 
 mod common;
 
-use common::{check_damaged_payloads, Rng};
+use common::{check_damaged_payloads, compress_with, decompress_one_thread as decompress, Rng};
 use ncodec::codecs::pcm::WavLayout;
-use ncodec::{CompressOptions, DecompressOptions};
+use ncodec::{CompressOptions, EncodeParams};
 
 fn sample(name: &str) -> Vec<u8> {
     let path = format!("{}/../datasets/samples/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -14,16 +14,7 @@ fn sample(name: &str) -> Vec<u8> {
 }
 
 fn compress(data: &[u8], chunk: usize, threads: usize) -> Vec<u8> {
-    let opts = CompressOptions::default()
-        .codec("pcm")
-        .threads(threads)
-        .chunk_size(chunk)
-        .unwrap();
-    ncodec::compress(data, &opts).unwrap()
-}
-
-fn decompress(packed: &[u8]) -> Vec<u8> {
-    ncodec::decompress_with(packed, &DecompressOptions::default().threads(1)).unwrap()
+    compress_with("pcm", EncodeParams::default(), data, chunk, threads)
 }
 
 /// A WAV file: `fmt ` (PCM or extensible), optional extra chunks before and after the

@@ -4,9 +4,11 @@
 
 mod common;
 
-use common::{check_damaged_payloads, random_bytes, Rng};
+use common::{
+    check_damaged_payloads, compress_with, decompress_one_thread as decompress, random_bytes, Rng,
+};
 use ncodec::codecs::tensor::{FloatType, Layout, LayoutError};
-use ncodec::{CompressOptions, DecompressOptions, EncodeParams};
+use ncodec::{CompressOptions, EncodeParams};
 
 /// The first `count` float parameters of the shipped image model (its NCIW file: a
 /// 16-byte header, then f32 weights).
@@ -90,17 +92,7 @@ fn model_file(dtype: &str, pad: usize) -> Vec<u8> {
 }
 
 fn compress(data: &[u8], params: EncodeParams, chunk: usize, threads: usize) -> Vec<u8> {
-    let opts = CompressOptions::default()
-        .codec("tensor")
-        .params(params)
-        .threads(threads)
-        .chunk_size(chunk)
-        .unwrap();
-    ncodec::compress(data, &opts).unwrap()
-}
-
-fn decompress(packed: &[u8]) -> Vec<u8> {
-    ncodec::decompress_with(packed, &DecompressOptions::default().threads(1)).unwrap()
+    compress_with("tensor", params, data, chunk, threads)
 }
 
 #[test]

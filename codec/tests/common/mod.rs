@@ -119,3 +119,25 @@ pub fn check_damaged_payloads(
         let _ = codec.decode_chunk(&damaged, content.len(), &mut out);
     }
 }
+
+/// `data` compressed by `codec` with `params`, `chunk`-byte chunks and `threads` threads.
+pub fn compress_with(
+    codec: &str,
+    params: ncodec::EncodeParams,
+    data: &[u8],
+    chunk: usize,
+    threads: usize,
+) -> Vec<u8> {
+    let opts = ncodec::CompressOptions::default()
+        .codec(codec)
+        .params(params)
+        .threads(threads)
+        .chunk_size(chunk)
+        .unwrap();
+    ncodec::compress(data, &opts).unwrap()
+}
+
+/// A `.ncz` file decoded with one thread.
+pub fn decompress_one_thread(packed: &[u8]) -> Vec<u8> {
+    ncodec::decompress_with(packed, &ncodec::DecompressOptions::default().threads(1)).unwrap()
+}
