@@ -82,3 +82,76 @@ fn eval_image_lossless_compares_limg_with_png_and_webp() {
     assert_eq!(webp["contender"], "webp-lossless");
     assert_eq!(webp["vs_webp"], 1.0);
 }
+
+#[test]
+fn train_limg_fits_a_prior_that_the_codec_reads_and_refuses_missing_data() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let samples = concat!(env!("CARGO_MANIFEST_DIR"), "/../datasets/samples");
+    for (split, name) in [
+        ("train", "chelsea.png"),
+        ("train", "coffee.png"),
+        ("valid", "chelsea.png"),
+    ] {
+        std::fs::create_dir_all(d.join("photos").join(split)).expect("mkdir");
+        std::fs::copy(
+            format!("{samples}/{name}"),
+            d.join("photos").join(split).join(name),
+        )
+        .expect("copy");
+    }
+    let out = run(
+        &[
+            "train",
+            "limg",
+            "--data",
+            "photos",
+            "--out",
+            "run",
+            "--images",
+            "2",
+            "--valid-images",
+            "1",
+            "--iterations",
+            "4",
+        ],
+        d,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let bytes = std::fs::read(d.join("run/limg-prior.nclp")).expect("prior written");
+    let prior = ncodec::codecs::limg::Prior::from_bytes(&bytes).expect("a valid prior");
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(d.join("run/manifest.json")).expect("manifest"))
+            .expect("json");
+    assert_eq!(manifest["model_hash"], format!("{:016x}", prior.hash()));
+    let metrics = &manifest["metrics"];
+    let (range, bits_back, mixture) = (
+        metrics["valid_range_coded_bits_per_subpixel"]
+            .as_f64()
+            .unwrap(),
+        metrics["valid_bits_back_bits_per_subpixel"]
+            .as_f64()
+            .unwrap(),
+        metrics["valid_ideal_mixture_bits_per_subpixel"]
+            .as_f64()
+            .unwrap(),
+    );
+    assert!(bits_back < range && bits_back < mixture * 1.01, "{metrics}");
+    // EM never makes the fit worse.
+    let rounds: Vec<f64> = metrics["train_mixture_bits_per_subpixel_by_round"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    assert!(rounds.windows(2).all(|w| w[1] <= w[0] + 1e-9), "{rounds:?}");
+
+    let out = run(&["train", "limg", "--data", "nowhere", "--out", "run2"], d);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("nowhere"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!d.join("run2").exists());
+}

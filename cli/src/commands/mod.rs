@@ -10,4 +10,5 @@ pub mod serve;
 pub mod tensor_file;
 pub mod test;
 pub mod train;
+pub mod train_limg;
 pub mod wav_file;

@@ -9,8 +9,17 @@ use anyhow::Result;
 use crate::args::TrainCommand;
 
 /// Runs a training subcommand.
-#[cfg(feature = "train")]
 pub fn run(command: &TrainCommand) -> Result<ExitCode> {
+    match command {
+        // Needs no burn: available in every build.
+        TrainCommand::Limg(args) => super::train_limg::run(args),
+        _ => run_learned(command),
+    }
+}
+
+/// Runs a subcommand that trains with burn.
+#[cfg(feature = "train")]
+fn run_learned(command: &TrainCommand) -> Result<ExitCode> {
     use ncodec_models::train::{ModelShape, TrainOptions};
 
     match command {
@@ -122,6 +131,7 @@ pub fn run(command: &TrainCommand) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        TrainCommand::Limg(args) => super::train_limg::run(args),
         TrainCommand::ExportAudio(args) => {
             let r = ncodec_models::speech_train::export_speech_run(&args.run, &args.out)?;
             eprintln!(
@@ -241,7 +251,7 @@ fn tokenizer_sample(data: &std::path::Path, limit: usize) -> Result<Vec<u8>> {
 
 /// Without the `train` feature: explain how to get a build that trains.
 #[cfg(not(feature = "train"))]
-pub fn run(_command: &TrainCommand) -> Result<ExitCode> {
+fn run_learned(_command: &TrainCommand) -> Result<ExitCode> {
     anyhow::bail!(
         "this ncodec was built without training support; build one with \
          `cargo build --profile train -p ncodec-cli --features train` \

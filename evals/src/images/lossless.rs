@@ -15,6 +15,8 @@ use image::codecs::png::{CompressionType, FilterType, PngEncoder};
 use image::{ImageFormat, RgbImage};
 use serde::Serialize;
 
+use ncodec::codecs::limg::{bits_back, pixels::Shape, Prior};
+
 use crate::EvalError;
 
 /// The contenders, in report order.
@@ -37,6 +39,10 @@ pub struct LosslessImageRow {
     pub encode_ms: f64,
     /// Milliseconds to decode.
     pub decode_ms: f64,
+    /// `ncodec-limg` only: the ideal code length of the samples under its mixture model
+    /// (what bits-back coding approaches), bits per subpixel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ideal_bits_per_subpixel: Option<f64>,
 }
 
 /// Pooled figures of one contender over all photos.
@@ -61,6 +67,23 @@ pub struct LosslessImageReport {
     pub rows: Vec<LosslessImageRow>,
     /// Per contender.
     pub totals: Vec<LosslessImageTotal>,
+    /// What bits-back coding cost `ncodec-limg` over its model's ideal code length.
+    pub bits_back: BitsBackSummary,
+}
+
+/// The bits-back overhead of `ncodec-limg`, pooled over the photos.
+#[derive(Debug, Clone, Serialize)]
+pub struct BitsBackSummary {
+    /// Ideal code length of the samples under the blend alone (the model without the
+    /// latent), bits per subpixel.
+    pub ideal_blend_bits_per_subpixel: f64,
+    /// Ideal code length under the mixture (`−log2 Σ_k prior(k) p(x | k)`).
+    pub ideal_mixture_bits_per_subpixel: f64,
+    /// The real files (container and PNM headers included).
+    pub file_bits_per_subpixel: f64,
+    /// `file / ideal mixture − 1`, in percent: initial bits, posterior rounding, the
+    /// coder and the headers together.
+    pub overhead_percent: f64,
 }
 
 impl LosslessImageReport {
@@ -85,6 +108,11 @@ impl LosslessImageReport {
                 t.mean_round_trip_ms
             ));
         }
+        let b = &self.bits_back;
+        out.push_str(&format!(
+            "ncodec-limg bits-back: ideal code length {:.4} bits/subpx with the blend alone, {:.4} with the mixture; files {:.4} ({:+.3} % over the mixture: initial bits, rounding, headers)\n",
+            b.ideal_blend_bits_per_subpixel, b.ideal_mixture_bits_per_subpixel, b.file_bits_per_subpixel, b.overhead_percent
+        ));
         out
     }
 }
@@ -109,6 +137,7 @@ pub fn run_lossless_image_eval(
         return Err(EvalError::NoImages);
     }
     let mut rows = Vec::new();
+    let mut blend_bits = 0.0;
     for (index, (name, photo)) in images.iter().enumerate() {
         progress(&format!("[{}/{}] {name}", index + 1, images.len()));
         for contender in CONTENDERS {
@@ -125,6 +154,13 @@ pub fn run_lossless_image_eval(
                 });
             }
             let subpixels = u64::from(photo.width()) * u64::from(photo.height()) * 3;
+            let ideal = if contender == "ncodec-limg" {
+                let lengths = limg_code_lengths(photo)?;
+                blend_bits += lengths.blend;
+                Some(lengths.mixture / subpixels as f64)
+            } else {
+                None
+            };
             rows.push(LosslessImageRow {
                 image: name.clone(),
                 contender: contender.to_string(),
@@ -133,6 +169,7 @@ pub fn run_lossless_image_eval(
                 bits_per_subpixel: file.len() as f64 * 8.0 / subpixels as f64,
                 encode_ms,
                 decode_ms,
+                ideal_bits_per_subpixel: ideal,
             });
         }
     }
@@ -161,7 +198,37 @@ pub fn run_lossless_image_eval(
             }
         })
         .collect();
-    Ok(LosslessImageReport { rows, totals })
+    let (mixture_bits, subpixels) = rows
+        .iter()
+        .filter_map(|r| {
+            r.ideal_bits_per_subpixel
+                .map(|b| (b * r.subpixels as f64, r.subpixels as f64))
+        })
+        .fold((0.0, 0.0), |(b, s), (rb, rs)| (b + rb, s + rs));
+    let file = pooled("ncodec-limg");
+    let mixture = mixture_bits / subpixels;
+    let bits_back = BitsBackSummary {
+        ideal_blend_bits_per_subpixel: blend_bits / subpixels,
+        ideal_mixture_bits_per_subpixel: mixture,
+        file_bits_per_subpixel: file,
+        overhead_percent: (file / mixture - 1.0) * 100.0,
+    };
+    Ok(LosslessImageReport {
+        rows,
+        totals,
+        bits_back,
+    })
+}
+
+/// The ideal code lengths of a photo's samples under `limg`'s blend and mixture.
+fn limg_code_lengths(photo: &RgbImage) -> Result<bits_back::CodeLengths, EvalError> {
+    let shape = Shape {
+        width: photo.width() as usize,
+        height: photo.height() as usize,
+        channels: 3,
+    };
+    bits_back::code_lengths(photo.as_raw(), shape, Prior::shipped())
+        .map_err(|e| fail("limg")(e.to_string()))
 }
 
 fn fail(codec: &'static str) -> impl Fn(String) -> EvalError {

@@ -1,7 +1,9 @@
 //! `limg`: lossless 8-bit photos. The content is a binary PNM file (`P5` gray or `P6`
 //! RGB, the canonical form `ncodec --lossless` turns PNG, JPEG, … photos into); its
-//! samples are coded by [`pixels`] (blended neighbour predictors, adaptive binary
-//! residual coding, colour as G, R − G, B − G), its header by `cm`.
+//! samples are modelled by [`pixels`] (blended neighbour predictors, adaptive binary
+//! residual models, colour as G, R − G, B − G) as a latent-variable mixture — which
+//! predictor made the sample — with a trained prior ([`prior`], `ncodec train limg`),
+//! and coded with bits-back coding on an ANS stack ([`bits_back`]); its header by `cm`.
 //!
 //! Every chunk reads the header from the content's first chunk ([`ChunkPosition`]) and
 //! codes the whole rows inside it as one strip, so large photos are coded in parallel;
@@ -13,10 +15,10 @@
 //! |---|---|
 //! | version (u8) | `1` |
 //! | runs (varint) | number of runs |
-//! | per run: kind (u8) | `0` stored bytes, `1` bytes coded by `cm`, `2` a strip of rows |
+//! | per run: kind (u8) | `0` stored bytes, `1` bytes coded by `cm`, `3` a strip of rows |
 //! | per run: length (varint) | original bytes |
 //! | strips only: width (varint), channels (u8) | pixels per row, 1 or 3 |
-//! | per run: body length (varint), body | the bytes, the `cm` payload, or the strip's range-coded samples ([`pixels`]) |
+//! | per run: body length (varint), body | the bytes, the `cm` payload, or the strip's ANS stack ([`bits_back`]) |
 //!
 //! ```
 //! use ncodec::codecs::image::RawImage;
@@ -27,19 +29,24 @@
 //! # Ok::<(), ncodec::Error>(())
 //! ```
 
+pub mod bits_back;
+mod fixed_log;
 pub mod pixels;
 mod pnm;
+pub mod prior;
 
 pub use pnm::{PnmError, PnmLayout};
+pub use prior::{Prior, PriorError};
 
-use crate::codec::{ChunkPosition, Codec, CodecId, EncodeParams, Modality};
+use crate::codec::{ChunkPosition, Codec, CodecId, EncodeParams, Modality, ModelInfo};
 use crate::codecs::runs;
-use crate::entropy::{RangeDecoder, RangeEncoder};
 use crate::Error;
 use pixels::Shape;
 
-/// Run kind of a strip of whole rows (kinds 0 and 1 are byte runs).
-const STRIP: u8 = 2;
+/// Run kind of a strip of whole rows, coded with bits-back coding of the mixture (kinds
+/// 0 and 1 are byte runs; 2 was the range-coded strip of the first `limg`, whose files
+/// carry model hash 0 and are refused as a model mismatch).
+const BITS_BACK_STRIP: u8 = 3;
 
 /// The lossless image codec.
 #[derive(Debug, Default, Clone, Copy)]
@@ -62,6 +69,12 @@ impl Codec for Limg {
     }
     fn modality(&self) -> Modality {
         Modality::Image
+    }
+    fn model(&self) -> ModelInfo {
+        ModelInfo {
+            id: 1,
+            hash: Prior::shipped().hash(),
+        }
     }
     fn reads_head(&self) -> bool {
         true
@@ -88,21 +101,19 @@ impl Codec for Limg {
                 height: data.len() / (width * channels),
                 channels,
             };
-            let mut enc = RangeEncoder::new();
-            pixels::encode(data, shape, &mut enc)?;
             let mut fields = Vec::new();
             crate::format::write_varint(width as u64, &mut fields);
             fields.push(channels as u8);
             Ok(runs::Coded {
-                kind: STRIP,
+                kind: BITS_BACK_STRIP,
                 fields,
-                body: enc.finish(),
+                body: bits_back::encode(data, shape, Prior::shipped())?,
             })
         })
     }
     fn decode_chunk(&self, payload: &[u8], raw_len: usize, out: &mut Vec<u8>) -> Result<(), Error> {
         runs::decode(payload, raw_len, out, "limg", |kind, len, cursor, out| {
-            if kind != STRIP {
+            if kind != BITS_BACK_STRIP {
                 return Err(corrupt("unknown run kind"));
             }
             let width = usize::try_from(cursor.varint()?).map_err(|_| corrupt("bad width"))?;
@@ -122,8 +133,7 @@ impl Codec for Limg {
                 height: len / row,
                 channels,
             };
-            let mut dec = RangeDecoder::new(body).map_err(|e| corrupt(&e.to_string()))?;
-            out.extend_from_slice(&pixels::decode(shape, &mut dec)?);
+            out.extend_from_slice(&bits_back::decode(body, shape, Prior::shipped())?);
             Ok(())
         })
     }

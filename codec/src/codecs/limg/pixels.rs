@@ -8,7 +8,7 @@
 use crate::entropy::{RangeDecoder, RangeEncoder};
 use crate::Error;
 
-fn corrupt(reason: &str) -> Error {
+pub(super) fn corrupt(reason: &str) -> Error {
     Error::CorruptChunk {
         index: 0,
         reason: format!("limg pixels: {reason}"),
@@ -27,10 +27,13 @@ const PREDICTORS: usize = 4;
 const FRACTION: u32 = 3;
 
 /// An adaptive binary probability (of a 1), 16-bit.
-type Bit = crate::codecs::adaptive_bit::AdaptiveBit<RATE, 32>;
+pub(super) type Bit = crate::codecs::adaptive_bit::AdaptiveBit<RATE, 32>;
 
-/// Where coded bits go, or come from.
-trait BitIo {
+/// Where a residual's binary decisions go, come from, or are counted: the range coder
+/// (which also adapts the models), or the bits-back coder's recorders ([`super::bits_back`]).
+pub(super) trait BitIo {
+    /// Handles one decision coded with `model`: `bit` is its value when known (encoding,
+    /// costing), ignored when read. Returns the decision.
     fn bit(&mut self, model: &mut Bit, bit: bool) -> Result<bool, Error>;
 }
 
@@ -55,6 +58,7 @@ impl BitIo for RangeDecoder {
 }
 
 /// The residual models of one plane.
+#[derive(Clone)]
 struct ResidualModel {
     /// Bit-length tree per (level, side context).
     lengths: Vec<[Bit; 1 << LENGTH_BITS]>,
@@ -66,6 +70,10 @@ struct ResidualModel {
 
 /// Side contexts of a plane (for red and blue: how far off green was).
 const SIDES: usize = 4;
+
+/// Most binary decisions one residual takes: 4 for its bit length, up to 8 below the
+/// leading one (|r| ≤ 255 in the mixture's components), 1 for the sign.
+pub(super) const MAX_DECISIONS: usize = 13;
 
 impl ResidualModel {
     fn new() -> Self {
@@ -121,6 +129,7 @@ impl ResidualModel {
 
 /// One plane's predictor state: the previous and current rows of values, of the
 /// blended prediction's absolute errors, and of each predictor's absolute errors.
+#[derive(Clone)]
 struct Plane {
     width: usize,
     /// Values of rows y-2, y-1, y (ring of 3), padded by 2 on each side.
@@ -207,6 +216,7 @@ impl Plane {
         ];
         let errs = &self.predictor_errors;
         let mut weights = [0u64; PREDICTORS];
+        let mut sums = [0u64; PREDICTORS];
         let mut total = 0u64;
         for (k, weight) in weights.iter_mut().enumerate() {
             let e = &errs[k];
@@ -216,6 +226,7 @@ impl Plane {
                 + u64::from(e[0][i + 1])
                 + u64::from(e[1][i - 2]) / 2
                 + 1;
+            sums[k] = sum;
             *weight = (1u64 << 32) / (sum * sum);
             total += *weight;
         }
@@ -244,6 +255,7 @@ impl Plane {
         Prediction {
             blended: blended as i32,
             predictions,
+            sums,
             level,
             sign_context,
         }
@@ -265,6 +277,8 @@ impl Plane {
 struct Prediction {
     blended: i32,
     predictions: [i32; PREDICTORS],
+    /// Each predictor's recent local error (the inverse square of its blend weight).
+    sums: [u64; PREDICTORS],
     level: usize,
     sign_context: usize,
 }
@@ -293,7 +307,9 @@ pub struct Shape {
     pub channels: usize,
 }
 
-/// Codes 8-bit `samples` (row-major, channels interleaved) of `shape`.
+/// Codes 8-bit `samples` (row-major, channels interleaved) of `shape` with the blend
+/// alone on a range coder (the bits-back coder of [`super::bits_back`] codes the same
+/// model as a mixture).
 pub fn encode(samples: &[u8], shape: Shape, enc: &mut RangeEncoder) -> Result<(), Error> {
     run(shape, enc, |x, y, c| {
         i32::from(samples[(y * shape.width + x) * shape.channels + c])
@@ -312,77 +328,171 @@ fn run<Io: BitIo>(
     io: &mut Io,
     source: impl Fn(usize, usize, usize) -> i32,
 ) -> Result<Vec<u8>, Error> {
-    let Shape {
-        width,
-        height,
-        channels,
-    } = shape;
-    let mut out = vec![0u8; width * height * channels];
-    let mut planes: Vec<Plane> = (0..channels).map(|_| Plane::new(width)).collect();
-    for y in 0..height {
-        for plane in &mut planes {
-            plane.start_row(y);
-        }
-        for x in 0..width {
-            let mut green = 0i32;
-            let mut green_error = 0u32;
-            for c in 0..channels {
-                // Plane 0 is green for colour (the samples' channel 1), else gray.
-                let channel = if channels == 3 { [1, 0, 2][c] } else { 0 };
-                let offset = if c == 0 { 0 } else { green };
-                let plane = &mut planes[c];
-                let prediction = plane.predict(x, y);
-                let bias_slot = prediction.level * 4 + c.min(3);
-                let (sum, count) = plane.bias[bias_slot];
-                let correction = if count > 0 { sum / count } else { 0 };
-                let predicted = ((prediction.blended + correction + (1 << (FRACTION - 1)))
-                    >> FRACTION)
-                    + offset;
-                let predicted = predicted.clamp(0, 255);
-                let side = if c == 0 {
-                    0
-                } else {
-                    match green_error {
-                        0 => 0,
-                        1..=2 => 1,
-                        3..=8 => 2,
-                        _ => 3,
-                    }
-                };
-                let actual = source(x, y, channel);
-                let residual = plane.model.code(
-                    io,
-                    actual - predicted,
-                    prediction.level,
-                    side,
-                    prediction.sign_context,
-                )?;
+    let mut out = vec![0u8; shape.width * shape.height * shape.channels];
+    let mut model = Model::new(shape);
+    for y in 0..shape.height {
+        model.start_row(y);
+        for x in 0..shape.width {
+            for c in 0..shape.channels {
+                let step = model.prepare(x, y, c);
+                let predicted = step.predicted[0];
+                let actual = source(x, y, step.channel);
+                let residual = model.code(io, &step, actual - predicted)?;
                 let value = predicted + residual;
                 if !(0..=255).contains(&value) {
                     return Err(corrupt("sample out of range"));
                 }
-                out[(y * width + x) * channels + channel] = value as u8;
-                let stored = value - offset;
-                plane.record(x, stored, &prediction, residual);
-                // Bias: the residual before rounding, in the fixed-point scale.
-                let exact = (stored << FRACTION) - prediction.blended;
-                let entry = &mut plane.bias[bias_slot];
-                entry.0 += exact;
-                entry.1 += 1;
-                if entry.1 >= 64 {
-                    entry.0 /= 2;
-                    entry.1 /= 2;
-                }
-                if c == 0 {
-                    green = value;
-                    green_error = residual.unsigned_abs();
-                } else {
-                    green_error = green_error.max(residual.unsigned_abs());
-                }
+                out[(y * shape.width + x) * shape.channels + step.channel] = value as u8;
+                model.commit(x, &step, value);
             }
         }
     }
     Ok(out)
+}
+
+/// Components of the mixture that bits-back coding codes with: the blend, then each
+/// predictor alone, locally best first.
+pub(super) const COMPONENTS: usize = PREDICTORS + 1;
+
+/// Contexts of the mixture's prior: plane (green/gray, red, blue) × 8 bands of the
+/// expected error × which predictor is locally best × 4 bands of how far it leads the
+/// second best.
+pub(super) const PRIOR_CONTEXTS: usize = 3 * 8 * 4 * 4;
+
+/// The whole causal state of a strip's coder: every plane's rows, errors, residual
+/// models and bias, and the current pixel's green value and error.
+#[derive(Clone)]
+pub(super) struct Model {
+    planes: Vec<Plane>,
+    channels: usize,
+    green: i32,
+    green_error: u32,
+}
+
+/// What the model says about the next sample, before it is known.
+pub(super) struct Step {
+    /// Index of the sample's channel within a pixel.
+    pub(super) channel: usize,
+    plane: usize,
+    prediction: Prediction,
+    bias_slot: usize,
+    offset: i32,
+    side: usize,
+    /// Predicted values (0..=255) of the mixture's components: the blend first.
+    pub(super) predicted: [i32; COMPONENTS],
+    /// The prior's context (below [`PRIOR_CONTEXTS`]).
+    pub(super) context: usize,
+}
+
+impl Model {
+    /// The state at the top of a strip.
+    pub(super) fn new(shape: Shape) -> Self {
+        Model {
+            planes: (0..shape.channels)
+                .map(|_| Plane::new(shape.width))
+                .collect(),
+            channels: shape.channels,
+            green: 0,
+            green_error: 0,
+        }
+    }
+
+    /// Starts row `y`.
+    pub(super) fn start_row(&mut self, y: usize) {
+        for plane in &mut self.planes {
+            plane.start_row(y);
+        }
+    }
+
+    /// Predicts plane `c` (0 = green or gray, then red, blue) at column `x` of row `y`.
+    /// Planes of a pixel come in order, each after the previous one's [`commit`](Self::commit).
+    #[inline]
+    pub(super) fn prepare(&self, x: usize, y: usize, c: usize) -> Step {
+        // Plane 0 is green for colour (the samples' channel 1), else gray.
+        let channel = if self.channels == 3 { [1, 0, 2][c] } else { 0 };
+        let offset = if c == 0 { 0 } else { self.green };
+        let plane = &self.planes[c];
+        let prediction = plane.predict(x, y);
+        let bias_slot = prediction.level * 4 + c.min(3);
+        let (sum, count) = plane.bias[bias_slot];
+        let correction = if count > 0 { sum / count } else { 0 };
+        let round = |p: i32| {
+            (((p + correction + (1 << (FRACTION - 1))) >> FRACTION) + offset).clamp(0, 255)
+        };
+        let side = if c == 0 {
+            0
+        } else {
+            match self.green_error {
+                0 => 0,
+                1..=2 => 1,
+                3..=8 => 2,
+                _ => 3,
+            }
+        };
+        // The predictors by their recent local error, smallest first (ties by index).
+        let mut order: [usize; PREDICTORS] = std::array::from_fn(|k| k);
+        order.sort_by_key(|&k| prediction.sums[k]);
+        let mut predicted = [round(prediction.blended); COMPONENTS];
+        for (slot, &k) in predicted[1..].iter_mut().zip(&order) {
+            *slot = round(prediction.predictions[k]);
+        }
+        let (best, second) = (prediction.sums[order[0]], prediction.sums[order[1]]);
+        let lead = ((best * 8 / second.max(1)) / 2).min(3) as usize;
+        let context = ((c.min(2) * 8 + prediction.level * 8 / LEVELS) * 4 + order[0]) * 4 + lead;
+        Step {
+            channel,
+            plane: c,
+            prediction,
+            bias_slot,
+            offset,
+            side,
+            predicted,
+            context,
+        }
+    }
+
+    /// Codes (or reads, or costs) `residual` — from any component's prediction — with
+    /// the residual models in the step's contexts.
+    #[inline]
+    pub(super) fn code<Io: BitIo>(
+        &mut self,
+        io: &mut Io,
+        step: &Step,
+        residual: i32,
+    ) -> Result<i32, Error> {
+        self.planes[step.plane].model.code(
+            io,
+            residual,
+            step.prediction.level,
+            step.side,
+            step.prediction.sign_context,
+        )
+    }
+
+    /// Records the sample's `value` (0..=255): rows, errors, bias and the pixel's green.
+    /// The residual models are adapted by whoever coded it ([`code`](Self::code)).
+    #[inline]
+    pub(super) fn commit(&mut self, x: usize, step: &Step, value: i32) {
+        let residual = value - step.predicted[0];
+        let plane = &mut self.planes[step.plane];
+        let stored = value - step.offset;
+        plane.record(x, stored, &step.prediction, residual);
+        // Bias: the residual before rounding, in the fixed-point scale.
+        let exact = (stored << FRACTION) - step.prediction.blended;
+        let entry = &mut plane.bias[step.bias_slot];
+        entry.0 += exact;
+        entry.1 += 1;
+        if entry.1 >= 64 {
+            entry.0 /= 2;
+            entry.1 /= 2;
+        }
+        if step.plane == 0 {
+            self.green = value;
+            self.green_error = residual.unsigned_abs();
+        } else {
+            self.green_error = self.green_error.max(residual.unsigned_abs());
+        }
+    }
 }
 
 #[cfg(test)]
