@@ -144,7 +144,7 @@ pub struct TrainLimgArgs {
     #[arg(long = "out", value_name = "DIR")]
     pub out: PathBuf,
     /// Train photos to learn from (first in name order).
-    #[arg(long = "images", default_value_t = 200)]
+    #[arg(long = "images", default_value_t = 400)]
     pub images: usize,
     /// Keep every N-th sample's statistics (memory: 24 bytes per kept sample).
     #[arg(long = "stride", default_value_t = 4)]

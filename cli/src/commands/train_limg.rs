@@ -87,7 +87,11 @@ pub fn run(args: &TrainLimgArgs) -> Result<ExitCode> {
     let file = args.out.join("limg-prior.nclp");
     write(&file, &bytes)?;
     let manifest = serde_json::json!({
-        "model": "limg mixture prior: P(component | context), components = blend + 4 predictors (locally best first), 96 x 4 contexts",
+        "model": format!(
+            "limg mixture prior: P(component | context), {} components (the blend, its 4 predictors alone locally best first, neighbours W, N, NE, (W+N)/2) x {} contexts",
+            fitted.components(),
+            fitted.contexts()
+        ),
         "command": std::env::args().collect::<Vec<_>>().join(" "),
         "data": {
             "recipe": "../shared/data/image.sh",

@@ -8,8 +8,9 @@
 # The 30 photos of IMAGE_DIR/train with a side >= 768 px that are real photos: the 18 CLIC 2025
 # photos (Unsplash License) and the 12 mate-backgrounds nature photos (GPL-2+ package). Each is
 # scaled (Pillow, Lanczos) so that it covers 768x512 and cropped at the centre: the size of the
-# Kodak set, made as Kodak's were, from larger originals. The lossless codec has no trained
-# parameters, so using train-split photos leaks nothing.
+# Kodak set, made as Kodak's were, from larger originals. The lossless codec's only trained part,
+# its mixture prior (`ncodec train limg`), learns from the BSDS500 photos of the train split alone,
+# so none of these photos is in its training data.
 set -euo pipefail
 [ $# -eq 2 ] || { echo "usage: $0 OUT_DIR IMAGE_DIR" >&2; exit 2; }
 out=$1

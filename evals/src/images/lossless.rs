@@ -1,6 +1,7 @@
 //! `ncodec eval image --lossless`: bits per subpixel and speed of the lossless `limg`
 //! codec against PNG and WebP lossless on the same photos, every file decoded and
-//! checked pixel for pixel.
+//! checked pixel for pixel; and what `limg`'s bits-back coding costs over its model's
+//! ideal code length ([`BitsBackSummary`]).
 //!
 //! | contender | what |
 //! |---|---|

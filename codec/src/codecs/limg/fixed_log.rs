@@ -27,13 +27,17 @@ fn log2_fixed(v: u32) -> u32 {
 
 /// `-log2(p / 2^16)` in 1/1024 bits, for `p` in `0..=65536` (0 is taken as 1).
 pub(super) fn cost(p: u32) -> u32 {
+    cost_table()[p.min(1 << 16) as usize]
+}
+
+/// [`cost`] of every `p` in `0..=65536`, for loops that look up many.
+pub(super) fn cost_table() -> &'static [u32] {
     static TABLE: OnceLock<Vec<u32>> = OnceLock::new();
-    let table = TABLE.get_or_init(|| {
+    TABLE.get_or_init(|| {
         (0..=1u32 << 16)
             .map(|p| (16 << COST_FRACTION) - log2_fixed(p.max(1)))
             .collect()
-    });
-    table[p.min(1 << 16) as usize]
+    })
 }
 
 /// `2^16 · 2^(-d/1024)` rounded down to what [`cost`] maps back to `≤ d`: the weight of a

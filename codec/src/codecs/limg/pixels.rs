@@ -253,6 +253,7 @@ impl Plane {
             _ => 2,
         };
         Prediction {
+            neighbours: [w << s, n << s, ne << s, (w + n) << (s - 1)],
             blended: blended as i32,
             predictions,
             sums,
@@ -275,6 +276,8 @@ impl Plane {
 }
 
 struct Prediction {
+    /// W, N, NE and (W + N)/2, ×2^FRACTION.
+    neighbours: [i32; NEIGHBOURS],
     blended: i32,
     predictions: [i32; PREDICTORS],
     /// Each predictor's recent local error (the inverse square of its blend weight).
@@ -351,13 +354,17 @@ fn run<Io: BitIo>(
 }
 
 /// Components of the mixture that bits-back coding codes with: the blend, then each
-/// predictor alone, locally best first.
-pub(super) const COMPONENTS: usize = PREDICTORS + 1;
+/// of its predictors alone (locally best first), then the plain neighbours W, N, NE and
+/// (W + N)/2.
+pub(super) const COMPONENTS: usize = PREDICTORS + 1 + NEIGHBOURS;
+
+/// Plain neighbour predictions among the mixture's components.
+const NEIGHBOURS: usize = 4;
 
 /// Contexts of the mixture's prior: plane (green/gray, red, blue) × 8 bands of the
 /// expected error × which predictor is locally best × 4 bands of how far it leads the
-/// second best.
-pub(super) const PRIOR_CONTEXTS: usize = 3 * 8 * 4 * 4;
+/// second best × 3 bands of how far apart the components' predictions are.
+pub(super) const PRIOR_CONTEXTS: usize = 3 * 8 * 4 * 4 * 3;
 
 /// The whole causal state of a strip's coder: every plane's rows, errors, residual
 /// models and bias, and the current pixel's green value and error.
@@ -436,9 +443,24 @@ impl Model {
         for (slot, &k) in predicted[1..].iter_mut().zip(&order) {
             *slot = round(prediction.predictions[k]);
         }
+        for (slot, &p) in predicted[1 + PREDICTORS..]
+            .iter_mut()
+            .zip(&prediction.neighbours)
+        {
+            *slot = round(p);
+        }
         let (best, second) = (prediction.sums[order[0]], prediction.sums[order[1]]);
         let lead = ((best * 8 / second.max(1)) / 2).min(3) as usize;
-        let context = ((c.min(2) * 8 + prediction.level * 8 / LEVELS) * 4 + order[0]) * 4 + lead;
+        let low = predicted[1..].iter().copied().min().unwrap_or(0);
+        let high = predicted[1..].iter().copied().max().unwrap_or(0);
+        let spread = match high - low {
+            0..=1 => 0,
+            2..=5 => 1,
+            _ => 2,
+        };
+        let context = (((c.min(2) * 8 + prediction.level * 8 / LEVELS) * 4 + order[0]) * 4 + lead)
+            * 3
+            + spread;
         Step {
             channel,
             plane: c,
@@ -495,21 +517,14 @@ impl Model {
     }
 }
 
+/// Test images shared by the coders' unit tests.
 #[cfg(test)]
-mod tests {
-    use super::*;
+pub(super) mod test_images {
+    use super::Shape;
 
-    fn round_trip(samples: &[u8], shape: Shape) -> usize {
-        let mut enc = RangeEncoder::new();
-        encode(samples, shape, &mut enc).unwrap();
-        let bytes = enc.finish();
-        let mut dec = RangeDecoder::new(&bytes).unwrap();
-        assert_eq!(decode(shape, &mut dec).unwrap(), samples);
-        bytes.len()
-    }
-
-    #[test]
-    fn gradients_noise_and_extremes_round_trip() {
+    /// For each `(width, height, channels)`: a gradient, noise and a checkerboard of 0
+    /// and 255; then a flat 128×128 colour image.
+    pub(in super::super) fn cases(shapes: &[(usize, usize, usize)]) -> Vec<(Vec<u8>, Shape)> {
         let mut state = 12345u64;
         let mut noise = || {
             state ^= state << 13;
@@ -517,17 +532,19 @@ mod tests {
             state ^= state << 17;
             state as u8
         };
-        for &(w, h, c) in &[(1, 1, 1), (1, 1, 3), (7, 3, 3), (33, 17, 1), (64, 40, 3)] {
+        let mut out = Vec::new();
+        for &(width, height, channels) in shapes {
             let shape = Shape {
-                width: w,
-                height: h,
-                channels: c,
+                width,
+                height,
+                channels,
             };
-            let smooth: Vec<u8> = (0..w * h * c)
+            let (w, c, n) = (width, channels, width * height * channels);
+            let smooth = (0..n)
                 .map(|i| ((i % (w * c)) * 3 + i / (w * c)) as u8)
                 .collect();
-            let random: Vec<u8> = (0..w * h * c).map(|_| noise()).collect();
-            let extremes: Vec<u8> = (0..w * h * c)
+            let random = (0..n).map(|_| noise()).collect();
+            let extremes = (0..n)
                 .map(|i| {
                     if (i / c + i / (w * c)) % 2 == 0 {
                         0
@@ -536,17 +553,38 @@ mod tests {
                     }
                 })
                 .collect();
-            round_trip(&smooth, shape);
-            round_trip(&random, shape);
-            round_trip(&extremes, shape);
+            out.extend([(smooth, shape), (random, shape), (extremes, shape)]);
         }
-        let shape = Shape {
+        let flat = Shape {
             width: 128,
             height: 128,
             channels: 3,
         };
-        let flat = vec![77u8; 128 * 128 * 3];
-        let size = round_trip(&flat, shape);
-        assert!(size < 500, "{size} bytes for 48 KiB of one colour");
+        out.push((vec![77u8; 128 * 128 * 3], flat));
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gradients_noise_and_extremes_round_trip() {
+        let shapes = [(1, 1, 1), (1, 1, 3), (7, 3, 3), (33, 17, 1), (64, 40, 3)];
+        for (samples, shape) in test_images::cases(&shapes) {
+            let mut enc = RangeEncoder::new();
+            encode(&samples, shape, &mut enc).unwrap();
+            let bytes = enc.finish();
+            let mut dec = RangeDecoder::new(&bytes).unwrap();
+            assert_eq!(decode(shape, &mut dec).unwrap(), samples, "{shape:?}");
+            if samples.iter().all(|&s| s == 77) {
+                assert!(
+                    bytes.len() < 500,
+                    "{} bytes for 48 KiB of one colour",
+                    bytes.len()
+                );
+            }
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! The trained prior of `limg`'s mixture: per context, how likely each component (the
-//! blend, or one predictor alone, locally best first) is to be the one that "made" a
-//! sample. It is the latent variable's prior in bits-back coding ([`super::bits_back`]);
+//! blend, one of its predictors alone, or a plain neighbour) is to be the one that
+//! "made" a sample. It is the latent variable's prior in bits-back coding ([`super::bits_back`]);
 //! `ncodec train limg` fits it by expectation–maximisation on the photo corpus
 //! ([`fit`]) and writes it in the format below (`models/weights/limg-prior.nclp`).
 //!
@@ -9,7 +9,7 @@
 //! |---|---|
 //! | magic | `NCLP` |
 //! | version (u8) | `1` |
-//! | contexts (u16 LE), components (u8) | 96 and 5 |
+//! | contexts (u16 LE), components (u8) | 1152 and 9 |
 //! | per context and component: u16 LE | probability × 2^16, each ≥ 1, each context's summing to 2^16 |
 
 use std::sync::OnceLock;
@@ -138,6 +138,16 @@ impl Prior {
         self.hash
     }
 
+    /// Number of contexts.
+    pub fn contexts(&self) -> usize {
+        self.table.len()
+    }
+
+    /// Number of components of the mixture.
+    pub fn components(&self) -> usize {
+        COMPONENTS
+    }
+
     /// The probabilities of context `context`, in units of 2^-16.
     pub fn probabilities(&self, context: usize) -> [u16; COMPONENTS] {
         self.table[context]
@@ -174,10 +184,12 @@ fn quantize(row: &[f64; COMPONENTS]) -> [u16; COMPONENTS] {
 }
 
 /// A distribution over the components as binary decisions: halves of the remaining
-/// range of components (`k ≥ mid?`) down to one, each a probability in units of 2^-16.
+/// range of components (`k ≥ mid?`) down to one, each a probability in units of 2^-16
+/// (at most 4 decisions for 9 components).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Tree {
-    weights: [u64; COMPONENTS],
+    /// Sums of the weights of components `0..k`, for `k` in `0..=COMPONENTS`.
+    below: [u64; COMPONENTS + 1],
 }
 
 /// Probability (× 2^16) of the upper of two groups weighing `a` and `b`.
@@ -189,7 +201,11 @@ fn share(a: u64, b: u64) -> u32 {
 impl Tree {
     /// The distribution proportional to `weights` (any scale below 2^40).
     pub(super) fn from_weights(weights: [u64; COMPONENTS]) -> Tree {
-        Tree { weights }
+        let mut below = [0; COMPONENTS + 1];
+        for k in 0..COMPONENTS {
+            below[k + 1] = below[k] + weights[k];
+        }
+        Tree { below }
     }
 
     /// The posterior: the prior's `log_prior` costs plus each component's code length of
@@ -204,9 +220,8 @@ impl Tree {
     #[inline]
     fn node(&self, lo: usize, hi: usize) -> (usize, u32) {
         let mid = (lo + hi) / 2;
-        let lower: u64 = self.weights[lo..mid].iter().sum();
-        let upper: u64 = self.weights[mid..hi].iter().sum();
-        (mid, share(lower, upper))
+        let b = &self.below;
+        (mid, share(b[mid] - b[lo], b[hi] - b[mid]))
     }
 
     /// Pops a component off `stack` (decoding it with this distribution).
@@ -228,7 +243,7 @@ impl Tree {
 
     /// Pushes `component` onto `stack`, so that [`pop`](Self::pop) gives it back.
     pub(super) fn push(&self, stack: &mut AnsCoder, component: usize) {
-        let mut path = [(false, 0u32); 8];
+        let mut path = [(false, 0u32); usize::BITS as usize];
         let mut depth = 0;
         let (mut lo, mut hi) = (0, COMPONENTS);
         while hi - lo > 1 {
