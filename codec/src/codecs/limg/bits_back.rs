@@ -1,7 +1,8 @@
 //! Bits-back coding of a strip: the sample model is a *mixture* whose latent variable is
 //! which component predicted the sample — the blend of [`super::pixels`], one of its
 //! four predictors alone (locally best first), or a plain neighbour (W, N, NE,
-//! (W + N)/2) —, with a trained prior over the component per context ([`super::prior`]). The sample's probability under component
+//! (W + N)/2) —, with a trained prior over the component per context ([`super::prior`])
+//! that adapts to the photo (online EM on the posteriors). The sample's probability under component
 //! `k` is the shared adaptive residual model's probability of `x − prediction_k`.
 //!
 //! The encoder codes the samples **last first** on an ANS stack; per sample it
@@ -141,11 +142,89 @@ fn decisions(model: &mut Model, step: &Step, value: i32) -> Result<[Decisions; C
     Ok(all)
 }
 
-/// What the encoder keeps of a sample between the replay and the pushes.
-struct Record {
+/// The prior as it adapts to the photo: per context, counts of the components that
+/// start from the trained prior (worth [`START_SAMPLES`] samples) and grow by each
+/// sample's posterior ([`UNIT`] in all), halved when a context's total passes [`LIMIT`].
+/// Encoder and decoder both know every sample's posterior once the sample is known, so
+/// this is online EM on the photo, not information about the coded latent.
+#[derive(Clone)]
+struct AdaptivePrior {
+    counts: Vec<[u32; COMPONENTS]>,
+}
+
+/// The trained prior starts worth 2^4 / 4 = 4 samples (its probabilities are ×2^16).
+const START_SHIFT: u32 = 4;
+/// One sample's posterior mass.
+const UNIT: u64 = 1024;
+/// A context's counts are halved when they sum to more than 32 samples.
+const LIMIT: u32 = 32 * 1024;
+
+impl AdaptivePrior {
+    fn new(prior: &Prior) -> Self {
+        AdaptivePrior {
+            counts: (0..prior.contexts())
+                .map(|c| {
+                    prior
+                        .probabilities(c)
+                        .map(|p| (u32::from(p) >> START_SHIFT).max(1))
+                })
+                .collect(),
+        }
+    }
+
+    /// The prior of `context` as a tree, and its code lengths (1/1024 bits).
+    #[inline]
+    fn distribution(&self, context: usize) -> (Tree, [u32; COMPONENTS]) {
+        let counts = &self.counts[context];
+        // Totals stay below 2^16 (LIMIT plus one sample), the range of the cost table.
+        let total: u32 = counts.iter().sum();
+        let table = cost_table();
+        let log_prior = counts.map(|c| table[c as usize] - table[total as usize]);
+        (Tree::from_weights(counts.map(u64::from)), log_prior)
+    }
+
+    /// Adds the sample's `posterior` to `context`'s counts.
+    #[inline]
+    fn update(&mut self, context: usize, posterior: &Tree) {
+        let counts = &mut self.counts[context];
+        let total = posterior.total().max(1);
+        for (k, count) in counts.iter_mut().enumerate() {
+            *count += (posterior.weight(k) * UNIT / total) as u32;
+        }
+        if counts.iter().sum::<u32>() > LIMIT {
+            for count in counts.iter_mut() {
+                *count = (*count).div_ceil(2);
+            }
+        }
+    }
+}
+
+/// A known sample under the model: every component's decisions, the prior it was
+/// coded under and the posterior.
+struct Analysis {
     decisions: [Decisions; COMPONENTS],
+    prior: Tree,
     posterior: Tree,
-    context: u16,
+}
+
+/// Analyses the sample `value` at `step` and adapts the prior to it.
+#[inline]
+fn analyse(
+    model: &mut Model,
+    adaptive: &mut AdaptivePrior,
+    step: &Step,
+    value: i32,
+) -> Result<Analysis, Error> {
+    let decisions = decisions(model, step, value)?;
+    let costs = decisions.map(|d| d.cost());
+    let (prior, log_prior) = adaptive.distribution(step.context);
+    let posterior = Tree::posterior(&log_prior, &costs);
+    adaptive.update(step.context, &posterior);
+    Ok(Analysis {
+        decisions,
+        prior,
+        posterior,
+    })
 }
 
 /// Visits the samples of `shape` in coding order with the model state before each:
@@ -181,41 +260,35 @@ pub fn encode(samples: &[u8], shape: Shape, prior: &Prior) -> Result<Vec<u8>, Er
         i32::from(samples[(y * shape.width + x) * shape.channels + channel])
     };
     let segment = rows_per_segment(shape);
-    // Forward: the model's state at the top of every segment.
+    // Forward: the model's and the prior's state at the top of every segment.
     let mut model = Model::new(shape);
+    let mut adaptive = AdaptivePrior::new(prior);
     let mut snapshots = Vec::new();
     for top in (0..shape.height).step_by(segment) {
-        snapshots.push(model.clone());
+        snapshots.push((model.clone(), adaptive.clone()));
         let rows = top..(top + segment).min(shape.height);
-        walk(&mut model, shape, rows, |_, step, x, y| {
-            Ok(value(x, y, step.channel))
+        walk(&mut model, shape, rows, |model, step, x, y| {
+            let actual = value(x, y, step.channel);
+            analyse(model, &mut adaptive, step, actual)?;
+            Ok(actual)
         })?;
     }
     // Backward: replay each segment, then push its samples last first.
     let mut stack = AnsCoder::new();
     let mut records = Vec::new();
-    for (index, snapshot) in snapshots.into_iter().enumerate().rev() {
-        let mut model = snapshot;
+    for (index, (mut model, mut adaptive)) in snapshots.into_iter().enumerate().rev() {
         let top = index * segment;
         let rows = top..(top + segment).min(shape.height);
         records.clear();
         walk(&mut model, shape, rows, |model, step, x, y| {
             let actual = value(x, y, step.channel);
-            let decisions = decisions(model, step, actual)?;
-            let costs = decisions.map(|d| d.cost());
-            records.push(Record {
-                decisions,
-                posterior: Tree::posterior(prior.costs(step.context), &costs),
-                context: step.context as u16,
-            });
+            records.push(analyse(model, &mut adaptive, step, actual)?);
             Ok(actual)
         })?;
         for record in records.iter().rev() {
             let component = record.posterior.pop(&mut stack)?;
             record.decisions[component].push(&mut stack);
-            prior
-                .tree(usize::from(record.context))
-                .push(&mut stack, component);
+            record.prior.push(&mut stack, component);
         }
     }
     Ok(stack.into_bytes())
@@ -226,15 +299,19 @@ pub fn decode(body: &[u8], shape: Shape, prior: &Prior) -> Result<Vec<u8>, Error
     let mut stack = AnsCoder::from_bytes(body).map_err(|e| corrupt(&e.to_string()))?;
     let mut out = vec![0u8; shape.width * shape.height * shape.channels];
     let mut model = Model::new(shape);
+    let mut adaptive = AdaptivePrior::new(prior);
     walk(&mut model, shape, 0..shape.height, |model, step, x, y| {
-        let component = prior.tree(step.context).pop(&mut stack)?;
+        let (prior, log_prior) = adaptive.distribution(step.context);
+        let component = prior.pop(&mut stack)?;
         let residual = model.code(&mut Pop(&mut stack), step, 0)?;
         let value = step.predicted[component] + residual;
         if !(0..=255).contains(&value) {
             return Err(corrupt("sample out of range"));
         }
         let costs = decisions(model, step, value)?.map(|d| d.cost());
-        Tree::posterior(prior.costs(step.context), &costs).push(&mut stack, component);
+        let posterior = Tree::posterior(&log_prior, &costs);
+        posterior.push(&mut stack, component);
+        adaptive.update(step.context, &posterior);
         out[(y * shape.width + x) * shape.channels + step.channel] = value as u8;
         Ok(value)
     })?;
@@ -278,13 +355,14 @@ pub struct CodeLengths {
 /// The [`CodeLengths`] of 8-bit `samples` of `shape` under `prior`.
 pub fn code_lengths(samples: &[u8], shape: Shape, prior: &Prior) -> Result<CodeLengths, Error> {
     let mut model = Model::new(shape);
+    let mut adaptive = AdaptivePrior::new(prior);
     let mut lengths = CodeLengths::default();
     walk(&mut model, shape, 0..shape.height, |model, step, x, y| {
         let actual = i32::from(samples[(y * shape.width + x) * shape.channels + step.channel]);
-        let bits = decisions(model, step, actual)?.map(|d| d.bits());
-        let probabilities = prior.probabilities(step.context);
+        let analysis = analyse(model, &mut adaptive, step, actual)?;
+        let bits = analysis.decisions.map(|d| d.bits());
         let mixture: f64 = (0..COMPONENTS)
-            .map(|k| f64::from(probabilities[k]) / 65536.0 * (-bits[k]).exp2())
+            .map(|k| analysis.prior.probability(k) * (-bits[k]).exp2())
             .sum();
         lengths.blend += bits[0];
         lengths.mixture -= mixture.log2();

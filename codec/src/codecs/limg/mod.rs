@@ -48,6 +48,18 @@ use pixels::Shape;
 /// carry model hash 0 and are refused as a model mismatch).
 const BITS_BACK_STRIP: u8 = 3;
 
+/// Revision of the way `limg` codes a strip with the prior (its adaptive counts); it
+/// enters the model hash, so files of another revision are refused.
+const REVISION: &[u8] = b"ncodec-limg-adaptive-prior-1";
+
+/// The model hash recorded in `.ncz` headers: XXH3-64 over the prior file's hash
+/// (little-endian) and [`REVISION`].
+fn model_hash(prior: &Prior) -> u64 {
+    let mut bytes = prior.hash().to_le_bytes().to_vec();
+    bytes.extend_from_slice(REVISION);
+    xxhash_rust::xxh3::xxh3_64(&bytes)
+}
+
 /// The lossless image codec.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Limg;
@@ -73,7 +85,7 @@ impl Codec for Limg {
     fn model(&self) -> ModelInfo {
         ModelInfo {
             id: 1,
-            hash: Prior::shipped().hash(),
+            hash: model_hash(Prior::shipped()),
         }
     }
     fn reads_head(&self) -> bool {

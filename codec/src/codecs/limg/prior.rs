@@ -14,7 +14,7 @@
 
 use std::sync::OnceLock;
 
-use super::fixed_log::{cost, weight};
+use super::fixed_log::weight;
 use super::pixels::{Shape, COMPONENTS, PRIOR_CONTEXTS};
 use crate::entropy::AnsCoder;
 use crate::Error;
@@ -45,9 +45,6 @@ pub struct PriorError(&'static str);
 #[derive(Debug, Clone, PartialEq)]
 pub struct Prior {
     table: Vec<[u16; COMPONENTS]>,
-    trees: Vec<Tree>,
-    /// Code length of each component, 1/1024 bits.
-    costs: Vec<[u32; COMPONENTS]>,
     hash: u64,
 }
 
@@ -92,20 +89,7 @@ impl Prior {
     }
 
     fn from_table(table: Vec<[u16; COMPONENTS]>, hash: u64) -> Prior {
-        let trees = table
-            .iter()
-            .map(|probs| Tree::from_weights(probs.map(u64::from)))
-            .collect();
-        let costs = table
-            .iter()
-            .map(|probs| probs.map(|p| cost(u32::from(p))))
-            .collect();
-        Prior {
-            table,
-            trees,
-            costs,
-            hash,
-        }
+        Prior { table, hash }
     }
 
     /// Quantizes per-context probabilities (each row summing to about 1) to a prior.
@@ -151,14 +135,6 @@ impl Prior {
     /// The probabilities of context `context`, in units of 2^-16.
     pub fn probabilities(&self, context: usize) -> [u16; COMPONENTS] {
         self.table[context]
-    }
-
-    pub(super) fn tree(&self, context: usize) -> &Tree {
-        &self.trees[context]
-    }
-
-    pub(super) fn costs(&self, context: usize) -> &[u32; COMPONENTS] {
-        &self.costs[context]
     }
 }
 
@@ -214,6 +190,21 @@ impl Tree {
         let total: [u32; COMPONENTS] = std::array::from_fn(|k| log_prior[k] + costs[k]);
         let best = total.iter().copied().min().unwrap_or(0);
         Tree::from_weights(total.map(|t| u64::from(weight(t - best))))
+    }
+
+    /// Weight of component `k`.
+    pub(super) fn weight(&self, k: usize) -> u64 {
+        self.below[k + 1] - self.below[k]
+    }
+
+    /// Sum of the weights.
+    pub(super) fn total(&self) -> u64 {
+        self.below[COMPONENTS]
+    }
+
+    /// Probability of component `k` (for reports; coding uses the integer decisions).
+    pub(super) fn probability(&self, k: usize) -> f64 {
+        self.weight(k) as f64 / self.total().max(1) as f64
     }
 
     /// The decision at the node covering `lo..hi`: its split and probability of `≥ mid`.
