@@ -94,9 +94,9 @@ impl Sink {
 
 /// Opens an input: a file, or standard input for `-`. Returns the reader and the size
 /// when known.
-pub fn open_input(path: &Path) -> Result<(Box<dyn io::Read>, Option<u64>)> {
+pub fn open_input(path: &Path) -> Result<(Box<dyn io::Read + Send>, Option<u64>)> {
     if is_stdin(path) {
-        return Ok((Box::new(io::stdin().lock()), None));
+        return Ok((Box::new(io::stdin()), None));
     }
     let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     let meta = file

@@ -1,6 +1,6 @@
 //! Progress bars, shown only when stderr is a terminal and the work is long.
 
-use std::io::{IsTerminal, Read};
+use std::io::{IsTerminal, Read, Seek, SeekFrom};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -47,5 +47,14 @@ impl<R: Read> Read for ProgressReader<R> {
         let n = self.inner.read(buf)?;
         self.bar.inc(n as u64);
         Ok(n)
+    }
+}
+
+/// Seeking moves the bar to the new position (audio formats look at a file's end).
+impl<R: Seek> Seek for ProgressReader<R> {
+    fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
+        let position = self.inner.seek(to)?;
+        self.bar.set_position(position);
+        Ok(position)
     }
 }

@@ -459,6 +459,86 @@ fn speech_round_trip_keeps_the_duration() {
     assert!(std::fs::read(dir.path().join("high.ncz")).unwrap().len() > packed.len());
 }
 
+/// A 16-bit stereo WAV at 44.1 kHz of `seconds` of a gliding, pulsing tone with noise.
+fn long_stereo_wav(seconds: usize) -> Vec<u8> {
+    let frames = 44_100 * seconds;
+    let mut state = 0x2545_f491u32;
+    let mut samples = Vec::with_capacity(2 * frames);
+    for i in 0..frames {
+        let t = i as f32 / 44_100.0;
+        let envelope = 0.5 + 0.5 * (t * 3.0).sin();
+        let tone = (t * (600.0 + 200.0 * (t * 0.5).sin()) * std::f32::consts::TAU).sin();
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        let noise = (state >> 8) as f32 / (1 << 24) as f32 - 0.5;
+        samples.push(0.3 * envelope * tone + 0.05 * noise);
+        samples.push(0.2 * envelope * tone - 0.05 * noise);
+    }
+    let data = (2 * samples.len()) as u32;
+    let mut wav = Vec::with_capacity(44 + data as usize);
+    wav.extend_from_slice(b"RIFF");
+    wav.extend_from_slice(&(36 + data).to_le_bytes());
+    wav.extend_from_slice(b"WAVEfmt ");
+    for field in [16u32, 1 | 2 << 16, 44_100, 44_100 * 4, 4 | 16 << 16] {
+        wav.extend_from_slice(&field.to_le_bytes());
+    }
+    wav.extend_from_slice(b"data");
+    wav.extend_from_slice(&data.to_le_bytes());
+    for v in samples {
+        wav.extend_from_slice(&((v * 32767.0) as i16).to_le_bytes());
+    }
+    wav
+}
+
+#[test]
+fn long_speech_streams_through_in_chunks() {
+    let dir = tempfile::tempdir().unwrap();
+    let wav = long_stereo_wav(12);
+    std::fs::write(dir.path().join("long.wav"), &wav).unwrap();
+    let args = ["--kbps", "1.5", "--chunk-size", "64K"];
+    let file = run(
+        &[&["long.wav", "-o", "file.ncz"][..], &args].concat(),
+        dir.path(),
+    );
+    assert!(file.status.success(), "{}", stderr(&file));
+    assert!(stderr(&file).contains("over 12.00 s"), "{}", stderr(&file));
+    let packed = std::fs::read(dir.path().join("file.ncz")).unwrap();
+    // Standard input streams the same way and gives the same file.
+    let piped = run_stdin(
+        &[&["--codec", "speech", "-c"][..], &args].concat(),
+        dir.path(),
+        &wav,
+    );
+    assert!(piped.status.success(), "{}", stderr(&piped));
+    assert_eq!(piped.stdout, packed);
+    let info = ncodec::inspect(&packed[..]).unwrap();
+    assert_eq!(info.chunks.len(), (44 + 2 * 192_000usize).div_ceil(1 << 16));
+    let out = run(&["-d", "file.ncz", "-o", "back.wav"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        wav_samples(&std::fs::read(dir.path().join("back.wav")).unwrap()),
+        192_000
+    );
+    // A file cut short of the length its header declares: the rest is silence, and said.
+    let cut = &wav[..wav.len() - 4 * 44_100];
+    std::fs::write(dir.path().join("cut.wav"), cut).unwrap();
+    let out = run(
+        &[&["cut.wav", "-o", "cut.ncz"][..], &args].concat(),
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("ends 1.00 s before"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&["-d", "cut.ncz", "-o", "cut-back.wav"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let back = std::fs::read(dir.path().join("cut-back.wav")).unwrap();
+    assert_eq!(wav_samples(&back), 192_000);
+}
+
 #[test]
 fn speech_options_fail_cleanly() {
     let dir = tempfile::tempdir().unwrap();

@@ -142,9 +142,18 @@ pub trait Codec: Send + Sync {
         ModelInfo::NONE
     }
     /// Whether decoding gives back an approximation of the input (same length and
-    /// layout) rather than the input itself. Lossy frames code their whole content as one
-    /// chunk and record no content hash (see `docs/FORMAT.md`).
+    /// layout) rather than the input itself. Lossy frames record no content hash and,
+    /// unless [`lossy_chunks`](Self::lossy_chunks), code their whole content as one chunk
+    /// (see `docs/FORMAT.md`).
     fn lossy(&self) -> bool {
+        false
+    }
+    /// For a lossy codec: whether it codes any chunk of its content on its own (told the
+    /// chunk's position by [`encode_chunk_at`](Self::encode_chunk_at)), so that its
+    /// frames are cut into chunks like lossless ones and long inputs stream through in
+    /// bounded memory (the `speech` codec). Lossy codecs that need their whole input at
+    /// once (an image) keep the default, `false`: their frame is one chunk.
+    fn lossy_chunks(&self) -> bool {
         false
     }
     /// Appends the coded form of `input` to `out`.

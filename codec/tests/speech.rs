@@ -2,7 +2,12 @@
 //! thread counts, a golden file, and damaged input.
 
 use ncodec::codecs::speech::{self, wav};
-use ncodec::{compress, decompress_with, Codec, CompressOptions, DecompressOptions, EncodeParams};
+use std::io::Write;
+
+use ncodec::{
+    compress, decompress_with, inspect, Codec, CompressOptions, DecompressOptions, EncodeParams,
+    Encoder,
+};
 
 const SAMPLE: &[u8] = include_bytes!("../../datasets/samples/speech-librivox-0870.wav");
 const GOLDEN_NCZ: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/speech-0930.ncz");
@@ -94,6 +99,46 @@ fn tiny_and_extreme_inputs_round_trip_in_length() {
 }
 
 #[test]
+fn long_recordings_stream_through_in_chunks() {
+    // 7.1 s in 64 KiB chunks (2 s each), written piece by piece with no size up front.
+    let chunked = |threads: usize| {
+        let options = options(1, threads).chunk_size(1 << 16).unwrap();
+        let mut encoder = Encoder::new(Vec::new(), &options).unwrap();
+        for piece in SAMPLE.chunks(5000) {
+            encoder.write_all(piece).unwrap();
+        }
+        encoder.finish().unwrap()
+    };
+    let ncz = chunked(2);
+    assert_eq!(ncz, chunked(1));
+    let info = inspect(&ncz[..]).unwrap();
+    assert_eq!(info.header.content_size, None);
+    assert_eq!(info.chunks.len(), SAMPLE.len().div_ceil(1 << 16));
+    assert!(info.chunks.iter().all(|c| c.codec == speech::Speech::ID));
+    let out = decode(&ncz, 1);
+    assert_eq!(out, decode(&ncz, 2));
+    assert_eq!(out.len(), SAMPLE.len());
+    assert_eq!(out[..wav::HEADER_LEN], SAMPLE[..wav::HEADER_LEN]);
+    let (input, back) = (wav::parse(SAMPLE).unwrap(), wav::parse(&out).unwrap());
+    let r = correlation(&energy_db(&input), &energy_db(&back));
+    assert!(r > 0.85, "energy contour correlation {r:.3}");
+    // Chunks are coded on their own: a later chunk decodes as its samples alone would.
+    let whole = compress(SAMPLE, &options(1, 1)).unwrap();
+    let seconds = input.len() as f64 / 16000.0;
+    let (kbps, whole_kbps) = [&ncz, &whole]
+        .map(|f| f.len() as f64 * 8.0 / seconds / 1000.0)
+        .into();
+    assert!(
+        kbps < whole_kbps * 1.05,
+        "{kbps:.3} against {whole_kbps:.3} kbps"
+    );
+    let second = &SAMPLE[1 << 16..1 << 17];
+    let alone = wav::write(&wav::parse_samples(second).unwrap());
+    let alone_out = decode(&compress(&alone, &options(1, 1)).unwrap(), 1);
+    assert_eq!(out[1 << 16..1 << 17], alone_out[wav::HEADER_LEN..]);
+}
+
+#[test]
 fn other_content_is_refused_with_a_clear_error() {
     let err = compress(b"not a wav file", &options(1, 1)).unwrap_err();
     assert!(
@@ -125,9 +170,10 @@ fn damaged_files_give_errors_not_panics() {
     let codec = speech::Speech;
     let mut state = 0x1234_5678u32;
     for len in [0usize, 1, 2, 3, 17, 200] {
-        for _ in 0..20 {
+        for _ in 0..30 {
             let level = 1 + (state % u32::from(speech::level_count())) as u8;
-            let payload: Vec<u8> = [1, level]
+            let layout = 1 + (state >> 8) % 3;
+            let payload: Vec<u8> = [layout as u8, level]
                 .into_iter()
                 .chain((0..len).map(|_| {
                     state ^= state << 13;
@@ -136,9 +182,11 @@ fn damaged_files_give_errors_not_panics() {
                     (state >> 24) as u8
                 }))
                 .collect();
-            let mut out = Vec::new();
-            if codec.decode_chunk(&payload, 44 + 2 * 800, &mut out).is_ok() {
-                assert_eq!(out.len(), 44 + 2 * 800);
+            for raw_len in [44 + 2 * 800, 2 * 800] {
+                let mut out = Vec::new();
+                if codec.decode_chunk(&payload, raw_len, &mut out).is_ok() {
+                    assert_eq!(out.len(), raw_len);
+                }
             }
         }
     }

@@ -3,6 +3,8 @@
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
@@ -230,6 +232,7 @@ fn code_one(
     let (reader, size) = open_input(input)?;
     let progress = bar(size, &display_name(input), args.quiet);
     let mut reader = CountingReader::new(ProgressReader::new(reader, progress.clone()));
+    let read = reader.counter();
     let mut sink = match &output {
         Some(path) => Sink::file(path, args.force)?,
         None => Sink::stdout(),
@@ -261,15 +264,23 @@ fn code_one(
             compress_stream(&mut ppm.as_slice(), sink.writer(), options, Some(size))?
         }
         Direction::Compress if options.codec_name() == SPEECH_CODEC => {
-            let mut bytes = Vec::new();
-            reader
-                .read_to_end(&mut bytes)
-                .context("cannot read the audio")?;
             let name = input.file_name().and_then(|n| n.to_str());
-            let (wav, duration) = super::audio_file::load(&bytes, name)?;
+            let stream = if is_stdin(input) {
+                super::audio_file::open_pipe(reader, name)?
+            } else {
+                // Opened again to seek: Ogg files learn their exact length at their end.
+                let file = std::fs::File::open(input)
+                    .with_context(|| format!("cannot open {}", input.display()))?;
+                let file = io::BufReader::with_capacity(1 << 16, file);
+                let tracked = CountingReader::with_counter(
+                    ProgressReader::new(file, progress.clone()),
+                    Arc::clone(&read),
+                );
+                super::audio_file::open_file(tracked, name)?
+            };
+            let (written, duration) = super::audio_file::compress(stream, sink.writer(), options)?;
             seconds = Some(duration);
-            let size = wav.len() as u64;
-            compress_stream(&mut wav.as_slice(), sink.writer(), options, Some(size))?
+            written
         }
         Direction::Compress if args.lossless => {
             let mut bytes = Vec::new();
@@ -313,7 +324,7 @@ fn code_one(
     }
     if !args.quiet && (committed.is_some() || args.verbose) {
         let outcome = Outcome {
-            read: reader.count,
+            read: read.load(Ordering::Relaxed),
             written,
             pixels,
             seconds,
@@ -406,25 +417,17 @@ fn decompress_stream(
             seconds: None,
         });
     }
-    if decoder.header().codec == ncodec::codecs::Speech::ID {
-        let mut wav = Vec::new();
-        decoder.read_to_end(&mut wav).map_err(read_error)?;
-        writer.write_all(&wav).context("write failed")?;
-        let samples = wav
-            .len()
-            .saturating_sub(ncodec::codecs::speech::wav::HEADER_LEN)
-            / 2;
-        return Ok(Decompressed {
-            written: wav.len() as u64,
-            pixels: None,
-            seconds: Some(samples as f64 / 16_000.0),
-        });
-    }
+    let speech = decoder.header().codec == ncodec::codecs::Speech::ID;
     let n = io::copy(&mut decoder, writer).map_err(read_error)?;
+    // A speech frame is a 16 kHz 16-bit WAV, decoded chunk by chunk as it is written.
+    let seconds = speech.then(|| {
+        let samples = n.saturating_sub(ncodec::codecs::speech::wav::HEADER_LEN as u64) / 2;
+        samples as f64 / 16_000.0
+    });
     Ok(Decompressed {
         written: n,
         pixels: None,
-        seconds: None,
+        seconds,
     })
 }
 
@@ -512,34 +515,55 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-/// Counts bytes read.
+/// Counts bytes read, in a counter that outlives the reader (which the speech codec's
+/// streaming decoder takes).
 struct CountingReader<R> {
     inner: R,
-    count: u64,
+    count: Arc<AtomicU64>,
 }
 
 impl<R> CountingReader<R> {
     fn new(inner: R) -> Self {
-        Self { inner, count: 0 }
+        Self {
+            inner,
+            count: Arc::default(),
+        }
+    }
+
+    /// Wraps `inner`, counting into `count`.
+    fn with_counter(inner: R, count: Arc<AtomicU64>) -> Self {
+        Self { inner, count }
+    }
+
+    /// The counter.
+    fn counter(&self) -> Arc<AtomicU64> {
+        Arc::clone(&self.count)
     }
 }
 
 impl<R: Read> Read for CountingReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.count += n as u64;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
         Ok(n)
     }
 }
 
+impl<R: io::Seek> io::Seek for CountingReader<R> {
+    fn seek(&mut self, to: io::SeekFrom) -> io::Result<u64> {
+        self.inner.seek(to)
+    }
+}
+
 /// Counts bytes written.
-struct CountingWriter<W> {
+pub(super) struct CountingWriter<W> {
     inner: W,
-    count: u64,
+    /// Bytes written so far.
+    pub(super) count: u64,
 }
 
 impl<W> CountingWriter<W> {
-    fn new(inner: W) -> Self {
+    pub(super) fn new(inner: W) -> Self {
         Self { inner, count: 0 }
     }
 }

@@ -100,7 +100,12 @@ impl<R: Read> Decoder<R> {
         let decode = |(index, header, payload): &(u64, ChunkHeader, Vec<u8>)| {
             decode_chunk(registry, &frame_header, *index, header, payload)
         };
-        let decoded: Vec<Result<Vec<u8>, Error>> = if frame_header.lossy {
+        // A lossy frame of one chunk decodes it with every thread; others chunk by thread.
+        let whole = frame_header.lossy
+            && registry
+                .by_id(frame_header.codec)
+                .is_some_and(|codec| !codec.lossy_chunks());
+        let decoded: Vec<Result<Vec<u8>, Error>> = if whole {
             let pool = self.pool.started()?;
             pool.install(|| chunks.iter().map(decode).collect())
         } else {

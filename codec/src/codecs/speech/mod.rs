@@ -38,7 +38,8 @@ pub mod wav;
 
 use std::sync::OnceLock;
 
-use crate::codec::{Codec, CodecId, EncodeParams, Modality, ModelInfo};
+use crate::codec::{ChunkPosition, Codec, CodecId, EncodeParams, Modality, ModelInfo};
+use crate::codecs::wire::{put_varint, Cursor};
 use crate::Error;
 use analysis::{frame_count, Frame};
 use coder::Block;
@@ -70,8 +71,14 @@ pub const MODEL_ID: u16 = 4;
 /// Revision of the payload layout, analysis and synthesis; it enters the model hash.
 const REVISION: &[u8] = b"ncodec-speech-1";
 
-/// Payload layout version (first payload byte).
-const PAYLOAD_VERSION: u8 = 1;
+/// Payload layouts (first payload byte), by where the chunk lies in the content: the
+/// whole content (header and samples) …
+const WHOLE_CONTENT: u8 = 1;
+/// … the first chunk of several (header and samples; a varint then gives the samples in
+/// later chunks, so the decoder can rewrite the header) …
+const FIRST_CHUNK: u8 = 2;
+/// … or a later chunk (samples only).
+const LATER_CHUNK: u8 = 3;
 
 /// Number of quality levels (1 ..= this).
 ///
@@ -214,6 +221,10 @@ impl Codec for Speech {
         true
     }
 
+    fn lossy_chunks(&self) -> bool {
+        true
+    }
+
     fn encode_chunk(&self, input: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
         self.encode_chunk_with(input, &EncodeParams::default(), out)
     }
@@ -224,13 +235,23 @@ impl Codec for Speech {
         params: &EncodeParams,
         out: &mut Vec<u8>,
     ) -> Result<(), Error> {
-        let samples = wav::parse(input).ok_or_else(|| {
+        self.encode_chunk_at(input, &ChunkPosition::whole(input), params, out)
+    }
+
+    fn encode_chunk_at(
+        &self,
+        input: &[u8],
+        at: &ChunkPosition<'_>,
+        params: &EncodeParams,
+        out: &mut Vec<u8>,
+    ) -> Result<(), Error> {
+        let not_canonical = || {
             Error::InvalidOption(
                 "the speech codec takes a 16 kHz mono 16-bit PCM WAV with a 44-byte header; \
                  the ncodec command converts other audio to that"
                     .into(),
             )
-        })?;
+        };
         let level = params.quality.unwrap_or(DEFAULT_LEVEL);
         if level == 0 || level > level_count() {
             return Err(Error::InvalidOption(format!(
@@ -238,33 +259,63 @@ impl Codec for Speech {
                 level_count()
             )));
         }
+        let (layout, pcm) = if at.offset == 0 {
+            let announced = wav::announced_samples(input).ok_or_else(not_canonical)?;
+            let here = (input.len() - wav::HEADER_LEN) / 2;
+            let later = announced.checked_sub(here).ok_or_else(not_canonical)?;
+            (later, &input[wav::HEADER_LEN..])
+        } else if (at.offset - wav::HEADER_LEN as u64).is_multiple_of(2) {
+            (usize::MAX, input)
+        } else {
+            return Err(not_canonical());
+        };
+        let samples = wav::parse_samples(pcm).ok_or_else(not_canonical)?;
+        match layout {
+            0 => out.push(WHOLE_CONTENT),
+            usize::MAX => out.push(LATER_CHUNK),
+            later => {
+                out.push(FIRST_CHUNK);
+                put_varint(later as u64, out);
+            }
+        }
+        out.push(level);
         let model = &shipped_models()?[level as usize - 1];
         let frames = analysis::analyse(&samples);
         let blocks = encode_frames(model, &frames);
-        out.extend_from_slice(&[PAYLOAD_VERSION, level]);
         out.extend_from_slice(&coder::encode(model, &blocks)?);
         Ok(())
     }
 
     fn decode_chunk(&self, payload: &[u8], raw_len: usize, out: &mut Vec<u8>) -> Result<(), Error> {
-        let [version, level, ..] = *payload else {
-            return Err(corrupt("speech payload is too short"));
+        let mut fields = Cursor::new(payload);
+        let layout = fields.u8()?;
+        let (header_len, later) = match layout {
+            WHOLE_CONTENT => (wav::HEADER_LEN, 0),
+            FIRST_CHUNK => (wav::HEADER_LEN, fields.varint()?),
+            LATER_CHUNK => (0, 0),
+            _ => return Err(corrupt("unknown speech payload version")),
         };
-        if version != PAYLOAD_VERSION {
-            return Err(corrupt("unknown speech payload version"));
-        }
+        let level = fields.u8()?;
         if level == 0 || level > level_count() {
             return Err(corrupt("speech quality level out of range"));
         }
-        if raw_len < wav::HEADER_LEN || !(raw_len - wav::HEADER_LEN).is_multiple_of(2) {
+        if raw_len < header_len || !(raw_len - header_len).is_multiple_of(2) {
             return Err(corrupt("speech content size is not a 16-bit WAV's"));
         }
-        let samples = (raw_len - wav::HEADER_LEN) / 2;
+        let samples = (raw_len - header_len) / 2;
         let model = &shipped_models()?[level as usize - 1];
         let frames = frame_count(samples);
-        let blocks = coder::decode(model, &payload[2..], frames.div_ceil(model.shape().block))?;
+        let blocks = coder::decode(model, fields.rest(), frames.div_ceil(model.shape().block))?;
         let decoded = decode_frames(model, &blocks, frames);
-        out.extend_from_slice(&wav::write(&synthesis::synthesise(&decoded, samples)));
+        if header_len > 0 {
+            let announced = usize::try_from(later)
+                .ok()
+                .and_then(|later| later.checked_add(samples))
+                .filter(|&n| n <= wav::MAX_SAMPLES)
+                .ok_or_else(|| corrupt("speech content longer than a WAV file can say"))?;
+            out.extend_from_slice(&wav::header(announced));
+        }
+        wav::write_samples(&synthesis::synthesise(&decoded, samples), out);
         Ok(())
     }
 }

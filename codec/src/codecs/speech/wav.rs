@@ -6,7 +6,10 @@ use super::analysis::SAMPLE_RATE;
 /// Bytes of the canonical header.
 pub const HEADER_LEN: usize = 44;
 
-/// The canonical header for `samples` samples.
+/// The most samples a canonical header can announce (its RIFF size field is 32 bits).
+pub const MAX_SAMPLES: usize = (u32::MAX as usize - 36) / 2;
+
+/// The canonical header for `samples` samples (at most [`MAX_SAMPLES`]).
 pub fn header(samples: usize) -> [u8; HEADER_LEN] {
     let data = (samples * 2) as u32;
     let mut h = [0u8; HEADER_LEN];
@@ -31,11 +34,28 @@ pub fn parse(bytes: &[u8]) -> Option<Vec<f32>> {
         return None;
     }
     let samples = (bytes.len() - HEADER_LEN) / 2;
-    if u32::try_from(samples * 2).is_err() || bytes[..HEADER_LEN] != header(samples) {
+    if samples > MAX_SAMPLES || bytes[..HEADER_LEN] != header(samples) {
+        return None;
+    }
+    parse_samples(&bytes[HEADER_LEN..])
+}
+
+/// The number of samples a canonical header announces, or `None` if `head` does not
+/// start with a canonical header.
+pub fn announced_samples(head: &[u8]) -> Option<usize> {
+    let field = head.get(40..HEADER_LEN)?;
+    let data = u32::from_le_bytes([field[0], field[1], field[2], field[3]]) as usize;
+    let samples = data / 2;
+    (samples <= MAX_SAMPLES && head[..HEADER_LEN] == header(samples)).then_some(samples)
+}
+
+/// The samples of headerless 16-bit PCM (full scale ±1); `None` if its length is odd.
+pub fn parse_samples(bytes: &[u8]) -> Option<Vec<f32>> {
+    if !bytes.len().is_multiple_of(2) {
         return None;
     }
     Some(
-        bytes[HEADER_LEN..]
+        bytes
             .chunks_exact(2)
             .map(|c| i16::from_le_bytes([c[0], c[1]]) as f32 / 32768.0)
             .collect(),
@@ -46,11 +66,17 @@ pub fn parse(bytes: &[u8]) -> Option<Vec<f32>> {
 pub fn write(samples: &[f32]) -> Vec<u8> {
     let mut out = Vec::with_capacity(HEADER_LEN + 2 * samples.len());
     out.extend_from_slice(&header(samples.len()));
+    write_samples(samples, &mut out);
+    out
+}
+
+/// Appends `samples` as headerless 16-bit PCM (clipped to ±1 and rounded).
+pub fn write_samples(samples: &[f32], out: &mut Vec<u8>) {
+    out.reserve(2 * samples.len());
     for &s in samples {
         let v = (s * 32768.0).round().clamp(-32768.0, 32767.0) as i16;
         out.extend_from_slice(&v.to_le_bytes());
     }
-    out
 }
 
 #[cfg(test)]
@@ -69,5 +95,11 @@ mod tests {
         assert!(parse(&stereo).is_none());
         assert!(parse(b"RIFF").is_none());
         assert_eq!(parse(&write(&[])).unwrap(), Vec::<f32>::new());
+        assert_eq!(announced_samples(&wav), Some(4));
+        assert_eq!(announced_samples(&header(1 << 20)), Some(1 << 20));
+        assert_eq!(announced_samples(&stereo), None);
+        assert_eq!(announced_samples(&wav[..43]), None);
+        assert_eq!(parse_samples(&wav[HEADER_LEN..]).unwrap(), back);
+        assert!(parse_samples(&wav[HEADER_LEN + 1..]).is_none());
     }
 }
