@@ -100,6 +100,27 @@ impl Decisions {
     }
 }
 
+/// Sums the code length (1/1024 bits) of a residual's decisions, as
+/// [`Decisions::cost`] would, without recording them.
+#[derive(Default)]
+struct Cost {
+    decisions: usize,
+    total: u32,
+}
+
+impl BitIo for Cost {
+    #[inline]
+    fn bit(&mut self, model: &mut Bit, bit: bool) -> Result<bool, Error> {
+        if self.decisions >= MAX_DECISIONS {
+            return Err(corrupt("residual takes too many decisions"));
+        }
+        self.decisions += 1;
+        let p1 = usize::from(model.p() as u16);
+        self.total += cost_table()[if bit { p1 } else { 65536 - p1 }];
+        Ok(bit)
+    }
+}
+
 /// Adapts the residual models to a coded residual.
 struct Adapt;
 
@@ -142,6 +163,25 @@ fn decisions(model: &mut Model, step: &Step, value: i32) -> Result<[Decisions; C
     Ok(all)
 }
 
+/// Each component's code length (1/1024 bits) for the sample `value` at `step`: the
+/// costs of [`decisions`], without the records.
+#[inline]
+fn costs(model: &mut Model, step: &Step, value: i32) -> Result<[u32; COMPONENTS], Error> {
+    let mut all = [0u32; COMPONENTS];
+    for k in 0..COMPONENTS {
+        let predicted = step.predicted[k];
+        all[k] = match step.predicted[..k].iter().position(|&p| p == predicted) {
+            Some(same) => all[same],
+            None => {
+                let mut cost = Cost::default();
+                model.code(&mut cost, step, value - predicted)?;
+                cost.total
+            }
+        };
+    }
+    Ok(all)
+}
+
 /// The prior as it adapts to the photo: per context, counts of the components that
 /// start from the trained prior (worth [`START_SAMPLES`] samples) and grow by each
 /// sample's posterior ([`UNIT`] in all), halved when a context's total passes [`LIMIT`].
@@ -175,12 +215,20 @@ impl AdaptivePrior {
     /// The prior of `context` as a tree, and its code lengths (1/1024 bits).
     #[inline]
     fn distribution(&self, context: usize) -> (Tree, [u32; COMPONENTS]) {
+        (
+            Tree::from_weights(self.counts[context].map(u64::from)),
+            self.code_lengths(context),
+        )
+    }
+
+    /// The code lengths (1/1024 bits) of the prior of `context`.
+    #[inline]
+    fn code_lengths(&self, context: usize) -> [u32; COMPONENTS] {
         let counts = &self.counts[context];
         // Totals stay below 2^16 (LIMIT plus one sample), the range of the cost table.
         let total: u32 = counts.iter().sum();
         let table = cost_table();
-        let log_prior = counts.map(|c| table[c as usize] - table[total as usize]);
-        (Tree::from_weights(counts.map(u64::from)), log_prior)
+        counts.map(|c| table[c as usize] - table[total as usize])
     }
 
     /// Adds the sample's `posterior` to `context`'s counts.
@@ -269,7 +317,9 @@ pub fn encode(samples: &[u8], shape: Shape, prior: &Prior) -> Result<Vec<u8>, Er
         let rows = top..(top + segment).min(shape.height);
         walk(&mut model, shape, rows, |model, step, x, y| {
             let actual = value(x, y, step.channel);
-            analyse(model, &mut adaptive, step, actual)?;
+            let log_prior = adaptive.code_lengths(step.context);
+            let posterior = Tree::posterior(&log_prior, &costs(model, step, actual)?);
+            adaptive.update(step.context, &posterior);
             Ok(actual)
         })?;
     }
@@ -308,8 +358,7 @@ pub fn decode(body: &[u8], shape: Shape, prior: &Prior) -> Result<Vec<u8>, Error
         if !(0..=255).contains(&value) {
             return Err(corrupt("sample out of range"));
         }
-        let costs = decisions(model, step, value)?.map(|d| d.cost());
-        let posterior = Tree::posterior(&log_prior, &costs);
+        let posterior = Tree::posterior(&log_prior, &costs(model, step, value)?);
         posterior.push(&mut stack, component);
         adaptive.update(step.context, &posterior);
         out[(y * shape.width + x) * shape.channels + step.channel] = value as u8;
@@ -329,7 +378,7 @@ pub(super) fn sample_costs(samples: &[u8], shape: Shape, stride: usize) -> Vec<S
     let result = walk(&mut model, shape, 0..shape.height, |model, step, x, y| {
         let actual = i32::from(samples[(y * shape.width + x) * shape.channels + step.channel]);
         if index.is_multiple_of(stride) {
-            let costs = decisions(model, step, actual)?.map(|d| d.cost());
+            let costs = costs(model, step, actual)?;
             out.push((step.context as u16, costs));
         }
         index += 1;
