@@ -43,37 +43,35 @@ pub fn compress(
     writer: &mut dyn Write,
     options: &ncodec::CompressOptions,
 ) -> Result<(u64, f64)> {
-    let unreadable = UNREADABLE;
     let mut writer = super::code::CountingWriter::new(writer);
     let samples = match (stream.sample_rate(), stream.declared_frames()) {
-        (Some(rate), Some(frames)) => {
-            stream_through(&mut stream, rate, frames, &mut writer, options)?
-        }
+        (Some(rate), Some(frames)) => code(
+            |out| stream.read_into(out).context("cannot decode the audio"),
+            rate,
+            frames,
+            &mut writer,
+            options,
+        )?,
         _ => {
             let mut mono = Vec::new();
-            while stream.read_into(&mut mono).context(unreadable)? {}
-            let rate = stream.sample_rate().context(unreadable)?;
-            if mono.is_empty() {
-                bail!("{unreadable}: no audio in the stream");
-            }
-            let samples = audio::resample(&mono, rate, SAMPLE_RATE)
-                .context("cannot resample the audio to 16 kHz")?;
-            let wav = wav::write(&samples);
-            let mut encoder =
-                ncodec::Encoder::with_content_size(&mut writer, options, wav.len() as u64)?;
-            encoder.write_all(&wav).context("write failed")?;
-            encoder.finish()?;
-            samples.len()
+            while stream.read_into(&mut mono).context(UNREADABLE)? {}
+            let rate = stream.sample_rate().context(UNREADABLE)?;
+            let frames = mono.len();
+            let mut gathered = Some(mono);
+            let mut once =
+                |out: &mut Vec<f32>| Ok(gathered.take().map(|mono| out.extend(mono)).is_some());
+            code(&mut once, rate, frames, &mut writer, options)?
         }
     };
     Ok((writer.count, samples as f64 / f64::from(SAMPLE_RATE)))
 }
 
-/// Codes a stream that declares `frames` frames at `rate` Hz; returns the 16 kHz samples
-/// coded. A stream that ends early is completed with silence (and a warning), since the
-/// header with its length was coded first.
-fn stream_through(
-    stream: &mut MonoStream,
+/// Codes the mono audio that `read` appends piece by piece (`false` once it is over),
+/// declared to be `frames` frames at `rate` Hz; returns the 16 kHz samples coded. Audio
+/// that ends early is completed with silence (and a warning), since the header with its
+/// length was coded first.
+fn code(
+    mut read: impl FnMut(&mut Vec<f32>) -> Result<bool>,
     rate: u32,
     frames: usize,
     writer: &mut dyn Write,
@@ -81,7 +79,7 @@ fn stream_through(
 ) -> Result<usize> {
     let total = audio::resampled_len(frames, rate, SAMPLE_RATE);
     if total == 0 {
-        bail!("cannot read the input as audio: no audio in the stream");
+        bail!("{UNREADABLE}: no audio in the stream");
     }
     if total > wav::MAX_SAMPLES {
         bail!(
@@ -98,34 +96,30 @@ fn stream_through(
     let mut resampler =
         StreamResampler::new(rate, SAMPLE_RATE).context("cannot resample the audio to 16 kHz")?;
     let (mut decoded, mut resampled, mut pcm) = (Vec::new(), Vec::new(), Vec::new());
-    let mut coded = 0;
-    let mut read = 0;
-    let mut more = true;
-    while more {
-        more = stream
-            .read_into(&mut decoded)
-            .context("cannot decode the audio")?;
-        if decoded.len() < BATCH && more {
+    let (mut read_frames, mut coded) = (0, 0);
+    loop {
+        let more = read(&mut decoded)?;
+        if more && decoded.len() < BATCH {
             continue;
         }
-        read += decoded.len();
+        read_frames += decoded.len();
         resampler.push(&decoded, &mut resampled)?;
         decoded.clear();
         if !more {
-            resampler.finish(&mut resampled)?;
-            if read == 0 {
-                bail!("cannot read the input as audio: no audio in the stream");
-            }
-            if coded + resampled.len() < total {
-                eprintln!(
-                    "ncodec: warning: the audio ends {:.2} s before the length its header declares; the rest is coded as silence",
-                    (total - coded - resampled.len()) as f64 / f64::from(SAMPLE_RATE)
-                );
-                resampled.resize(total - coded, 0.0);
-            }
             break;
         }
         coded += write_pcm(&mut encoder, &mut resampled, &mut pcm, total - coded)?;
+    }
+    resampler.finish(&mut resampled)?;
+    if read_frames == 0 {
+        bail!("{UNREADABLE}: no audio in the stream");
+    }
+    if coded + resampled.len() < total {
+        eprintln!(
+            "ncodec: warning: the audio ends {:.2} s before the length its header declares; the rest is coded as silence",
+            (total - coded - resampled.len()) as f64 / f64::from(SAMPLE_RATE)
+        );
+        resampled.resize(total - coded, 0.0);
     }
     coded += write_pcm(&mut encoder, &mut resampled, &mut pcm, total - coded)?;
     encoder.finish()?;

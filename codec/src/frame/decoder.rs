@@ -101,10 +101,9 @@ impl<R: Read> Decoder<R> {
             decode_chunk(registry, &frame_header, *index, header, payload)
         };
         // A lossy frame of one chunk decodes it with every thread; others chunk by thread.
-        let whole = frame_header.lossy
-            && registry
-                .by_id(frame_header.codec)
-                .is_some_and(|codec| !codec.lossy_chunks());
+        let whole = registry
+            .by_id(frame_header.codec)
+            .is_some_and(super::one_chunk);
         let decoded: Vec<Result<Vec<u8>, Error>> = if whole {
             let pool = self.pool.started()?;
             pool.install(|| chunks.iter().map(decode).collect())

@@ -68,7 +68,7 @@ impl<W: Write> Encoder<W> {
             .ok_or_else(|| Error::UnknownCodecName(options.codec.clone()))?;
         let pool = LazyPool::new(options.threads);
         let mut chunk_log2 = options.chunk_log2;
-        if codec.lossy() && !codec.lossy_chunks() {
+        if super::one_chunk(codec) {
             // A lossy codec that needs its whole input (an image) sees it as one chunk.
             let size = size.ok_or_else(|| {
                 Error::InvalidOption(format!(
@@ -141,7 +141,7 @@ impl<W: Write> Encoder<W> {
             let at = ChunkPosition { offset, head };
             encode_chunk(codec, &params, &at, chunk)
         };
-        let coded: Vec<Result<Vec<u8>, Error>> = if codec.lossy() && !codec.lossy_chunks() {
+        let coded: Vec<Result<Vec<u8>, Error>> = if super::one_chunk(codec) {
             let pool = self.pool.started()?;
             pool.install(|| chunks.iter().map(code).collect())
         } else {

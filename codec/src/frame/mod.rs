@@ -11,6 +11,14 @@ pub use inspect::{inspect, ChunkInfo, FrameInfo};
 
 use rayon::prelude::*;
 
+use crate::Codec;
+
+/// Whether `codec`'s frames hold their whole content as one chunk (a lossy codec that
+/// needs its whole input, see [`Codec::lossy_chunks`]), coded with every thread at once.
+fn one_chunk(codec: &dyn Codec) -> bool {
+    codec.lossy() && !codec.lossy_chunks()
+}
+
 /// Runs `f` over `items`, in parallel on `pool` when there is one; results keep order.
 fn map_ordered<T: Sync, U: Send>(
     pool: Option<&rayon::ThreadPool>,

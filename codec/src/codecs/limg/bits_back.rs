@@ -147,35 +147,36 @@ impl BitIo for Pop<'_> {
 /// Each component's decisions for the sample `value` at `step`.
 #[inline]
 fn decisions(model: &mut Model, step: &Step, value: i32) -> Result<[Decisions; COMPONENTS], Error> {
-    let mut all = [Decisions::default(); COMPONENTS];
-    for k in 0..COMPONENTS {
-        let predicted = step.predicted[k];
-        // Components often agree (smooth areas): code each distinct prediction once.
-        all[k] = match step.predicted[..k].iter().position(|&p| p == predicted) {
-            Some(same) => all[same],
-            None => {
-                let mut d = Decisions::default();
-                model.code(&mut d, step, value - predicted)?;
-                d
-            }
-        };
-    }
-    Ok(all)
+    per_component(model, step, value, Decisions::default, |d| d)
 }
 
 /// Each component's code length (1/1024 bits) for the sample `value` at `step`: the
 /// costs of [`decisions`], without the records.
 #[inline]
 fn costs(model: &mut Model, step: &Step, value: i32) -> Result<[u32; COMPONENTS], Error> {
-    let mut all = [0u32; COMPONENTS];
+    per_component(model, step, value, Cost::default, |c| c.total)
+}
+
+/// Codes the residual of `value` from each component's prediction into a fresh `Io`
+/// and keeps `result` of it; components with equal predictions (smooth areas) share
+/// one coding.
+#[inline]
+fn per_component<Io: BitIo, T: Copy + Default>(
+    model: &mut Model,
+    step: &Step,
+    value: i32,
+    fresh: impl Fn() -> Io,
+    result: impl Fn(Io) -> T,
+) -> Result<[T; COMPONENTS], Error> {
+    let mut all = [T::default(); COMPONENTS];
     for k in 0..COMPONENTS {
         let predicted = step.predicted[k];
         all[k] = match step.predicted[..k].iter().position(|&p| p == predicted) {
             Some(same) => all[same],
             None => {
-                let mut cost = Cost::default();
-                model.code(&mut cost, step, value - predicted)?;
-                cost.total
+                let mut io = fresh();
+                model.code(&mut io, step, value - predicted)?;
+                result(io)
             }
         };
     }
@@ -183,7 +184,7 @@ fn costs(model: &mut Model, step: &Step, value: i32) -> Result<[u32; COMPONENTS]
 }
 
 /// The prior as it adapts to the photo: per context, counts of the components that
-/// start from the trained prior (worth [`START_SAMPLES`] samples) and grow by each
+/// start from the trained prior (worth 4 samples, [`START_SHIFT`]) and grow by each
 /// sample's posterior ([`UNIT`] in all), halved when a context's total passes [`LIMIT`].
 /// Encoder and decoder both know every sample's posterior once the sample is known, so
 /// this is online EM on the photo, not information about the coded latent.

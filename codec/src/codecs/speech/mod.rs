@@ -259,24 +259,25 @@ impl Codec for Speech {
                 level_count()
             )));
         }
-        let (layout, pcm) = if at.offset == 0 {
+        // Samples in later chunks, for the content's first chunk.
+        let (later, pcm) = if at.offset == 0 {
             let announced = wav::announced_samples(input).ok_or_else(not_canonical)?;
             let here = (input.len() - wav::HEADER_LEN) / 2;
             let later = announced.checked_sub(here).ok_or_else(not_canonical)?;
-            (later, &input[wav::HEADER_LEN..])
+            (Some(later), &input[wav::HEADER_LEN..])
         } else if (at.offset - wav::HEADER_LEN as u64).is_multiple_of(2) {
-            (usize::MAX, input)
+            (None, input)
         } else {
             return Err(not_canonical());
         };
         let samples = wav::parse_samples(pcm).ok_or_else(not_canonical)?;
-        match layout {
-            0 => out.push(WHOLE_CONTENT),
-            usize::MAX => out.push(LATER_CHUNK),
-            later => {
+        match later {
+            Some(0) => out.push(WHOLE_CONTENT),
+            Some(later) => {
                 out.push(FIRST_CHUNK);
                 put_varint(later as u64, out);
             }
+            None => out.push(LATER_CHUNK),
         }
         out.push(level);
         let model = &shipped_models()?[level as usize - 1];
