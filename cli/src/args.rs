@@ -254,34 +254,37 @@ pub struct TrainImageArgs {
     #[arg(long = "steps", value_name = "N")]
     pub steps: Option<u64>,
     /// Rate-distortion trade-off: loss = bpp + lambda * 255^2 * MSE (CompressAI's scale;
-    /// 0.0018 gives about 0.1-0.2 bpp, 0.0483 about 1 bpp).
-    #[arg(long = "lambda", default_value_t = 0.0067)]
-    pub lambda: f64,
-    /// Side of the square training crops (a multiple of 16).
-    #[arg(long = "crop", default_value_t = 128)]
-    pub crop: u32,
-    /// Crops per step.
-    #[arg(long = "batch", default_value_t = 8)]
-    pub batch: usize,
-    /// Peak learning rate (Adam).
-    #[arg(long = "lr", default_value_t = 1e-4)]
-    pub lr: f64,
-    /// Hidden channels.
-    #[arg(long = "channels", default_value_t = 64)]
-    pub channels: usize,
-    /// Latent channels.
-    #[arg(long = "latent", default_value_t = 96)]
-    pub latent: usize,
-    /// Random seed.
-    #[arg(long = "seed", default_value_t = 1)]
-    pub seed: u64,
+    /// 0.0018 gives about 0.1-0.2 bpp, 0.0483 about 1 bpp) [default: 0.0067].
+    ///
+    /// With --resume, this and the settings below default to the run's own (its
+    /// config.json), not to the defaults shown.
+    #[arg(long = "lambda")]
+    pub lambda: Option<f64>,
+    /// Side of the square training crops (a multiple of 16) [default: 128].
+    #[arg(long = "crop")]
+    pub crop: Option<u32>,
+    /// Crops per step [default: 8].
+    #[arg(long = "batch")]
+    pub batch: Option<usize>,
+    /// Peak learning rate (Adam) [default: 0.0001].
+    #[arg(long = "lr")]
+    pub lr: Option<f64>,
+    /// Hidden channels [default: 64].
+    #[arg(long = "channels")]
+    pub channels: Option<usize>,
+    /// Latent channels [default: 96].
+    #[arg(long = "latent")]
+    pub latent: Option<usize>,
+    /// Random seed [default: 1].
+    #[arg(long = "seed")]
+    pub seed: Option<u64>,
     /// Start from these weights (another run's best.bpk, same shape) instead of a random
     /// init: fine-tunes a trained model for another --lambda.
     #[arg(long = "init", value_name = "FILE")]
     pub init: Option<PathBuf>,
-    /// Clip each step's gradient to this global norm (0 turns clipping off).
-    #[arg(long = "grad-clip", default_value_t = 1.0)]
-    pub grad_clip: f32,
+    /// Clip each step's gradient to this global norm (0 turns clipping off) [default: 1].
+    #[arg(long = "grad-clip")]
+    pub grad_clip: Option<f32>,
 }
 
 /// Options of `ncodec train tokenizer`.

@@ -107,6 +107,12 @@ impl ImageTrainOptions {
             grad_clip: Some(1.0),
         }
     }
+
+    /// The settings a run in `out` was started with (its `config.json`): what `--resume`
+    /// continues with, unless told otherwise.
+    pub fn of_run(out: &Path) -> Result<Self, TrainError> {
+        read_json(&out.join("config.json"))
+    }
 }
 
 /// Progress saved in `checkpoint/state.json`.
@@ -216,7 +222,7 @@ pub fn train_image(
     };
     if resume && state_path.exists() {
         state = read_json(&state_path)?;
-        (model, optim) = load_checkpoint(model, &ckpt)?;
+        (model, optim) = load_checkpoint(model, optim, &ckpt)?;
         log(&format!("resumed at step {}", state.step));
     }
 

@@ -406,7 +406,7 @@ pub fn train_speech(
     };
     if resume && state_path.exists() {
         state = read_json(&state_path)?;
-        (model, optim) = load_checkpoint(model, &ckpt)?;
+        (model, optim) = load_checkpoint(model, optim, &ckpt)?;
         log(&format!("resumed at step {}", state.step));
     }
     let inputs = cfg.inputs;

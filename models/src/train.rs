@@ -28,7 +28,7 @@ use crate::text_data::{fixed_sample, sample_batch, Rng, TextCorpus};
 #[derive(Debug, thiserror::Error)]
 pub enum TrainError {
     /// Reading data or writing outputs failed.
-    #[error("{context}: {source}")]
+    #[error("{context}")]
     Io {
         /// What was being done.
         context: String,
@@ -254,7 +254,7 @@ pub fn train_text(
     };
     if resume && state_path.exists() {
         state = read_json(&state_path)?;
-        (model, optim) = load_checkpoint(model, &ckpt)?;
+        (model, optim) = load_checkpoint(model, optim, &ckpt)?;
         log(&format!(
             "resumed at step {} ({} bytes seen)",
             state.step, state.bytes_seen
@@ -413,9 +413,11 @@ pub(crate) fn load_weights<M: Module>(model: M, path: &Path) -> Result<M, TrainE
     Ok(model.load_record(record))
 }
 
-/// `model` and a fresh Adam optimizer restored from `dir/{model,optim}.bpk`.
+/// `model` and `optim` (built by the caller with its settings, e.g. gradient clipping)
+/// restored from `dir/{model,optim}.bpk`.
 pub(crate) fn load_checkpoint<M: Module>(
     model: M,
+    optim: burn::optim::ModuleOptimizer,
     dir: &Path,
 ) -> Result<(M, burn::optim::ModuleOptimizer), TrainError> {
     let model = load_weights(model, &dir.join("model.bpk"))?;
@@ -425,7 +427,7 @@ pub(crate) fn load_checkpoint<M: Module>(
             path: optim_path.clone(),
             message: format!("{e:?}"),
         })?;
-    Ok((model, AdamConfig::new().init().load_record(record)))
+    Ok((model, optim.load_record(record)))
 }
 
 pub(crate) fn checkpoint<M: Module>(

@@ -67,19 +67,32 @@ fn run_learned(command: &TrainCommand) -> Result<ExitCode> {
         }
         TrainCommand::Image(args) => {
             use ncodec_models::image_train::{ImageShape, ImageTrainOptions};
-            let mut options = ImageTrainOptions::new(args.data.clone(), args.out.clone());
-            options.model = ImageShape {
-                channels: args.channels,
-                latent: args.latent,
-                ..ImageShape::default()
+            // A resumed run keeps its own settings unless the command line changes them.
+            let mut options = if args.resume {
+                ImageTrainOptions::of_run(&args.out).with_context(|| {
+                    format!("--resume: {} holds no image run", args.out.display())
+                })?
+            } else {
+                ImageTrainOptions::new(args.data.clone(), args.out.clone())
             };
-            options.lambda = args.lambda;
-            options.crop = args.crop;
-            options.batch = args.batch;
-            options.lr = args.lr;
-            options.seed = args.seed;
-            options.init = args.init.clone();
-            options.grad_clip = (args.grad_clip > 0.0).then_some(args.grad_clip);
+            options.data = args.data.clone();
+            options.out = args.out.clone();
+            options.model = ImageShape {
+                channels: args.channels.unwrap_or(options.model.channels),
+                latent: args.latent.unwrap_or(options.model.latent),
+                ..options.model
+            };
+            options.lambda = args.lambda.unwrap_or(options.lambda);
+            options.crop = args.crop.unwrap_or(options.crop);
+            options.batch = args.batch.unwrap_or(options.batch);
+            options.lr = args.lr.unwrap_or(options.lr);
+            options.seed = args.seed.unwrap_or(options.seed);
+            if args.init.is_some() {
+                options.init = args.init.clone();
+            }
+            if let Some(clip) = args.grad_clip {
+                options.grad_clip = (clip > 0.0).then_some(clip);
+            }
             let command_line = std::env::args().collect::<Vec<_>>().join(" ");
             let summary = ncodec_models::image_train::train_image(
                 &options,
