@@ -7,6 +7,10 @@
 //! same latents. The float synthesis transform turns them back into pixels; it only
 //! decides pixel values, never the parse.
 //!
+//! The encoder then fits a small linear restoration filter to the decoded photo and sends
+//! its weights when they pay for themselves; the decoder applies it in integer arithmetic
+//! (see `post_filter`).
+//!
 //! Quality levels are separately trained models (one per rate–distortion trade-off),
 //! shipped in `models/weights/image-q*.nciw`; level 1 is the smallest file.
 //!
@@ -29,6 +33,7 @@
 //! ```
 
 mod latent_coder;
+mod post_filter;
 mod ppm;
 mod refine;
 mod transform;
@@ -41,6 +46,7 @@ use crate::codec::{Codec, CodecId, EncodeParams, Modality, ModelInfo};
 use crate::format::{read_varint, write_varint, SliceReader};
 use crate::runtime::image_ae::ImageAe;
 use crate::Error;
+use post_filter::PostFilter;
 
 /// The shipped models, lowest rate first (`models/weights/image-N.nciw`, each with its
 /// training manifest beside it).
@@ -103,10 +109,10 @@ const DEFAULT_LEVEL: u8 = 3;
 pub const MODEL_ID: u16 = 3;
 
 /// Revision of the payload layout and of how latents are coded; it enters the model hash.
-const REVISION: &[u8] = b"ncodec-image-2";
+const REVISION: &[u8] = b"ncodec-image-3";
 
 /// Payload layout version (first payload byte).
-const PAYLOAD_VERSION: u8 = 1;
+const PAYLOAD_VERSION: u8 = 2;
 
 /// Bytes a frame adds around the payload (header, chunk header, trailer), an upper
 /// bound used when a rate cap is given.
@@ -209,6 +215,12 @@ impl PayloadHeader {
         ))
     }
 
+    /// The latent grid's `(height, width)` for this size and level.
+    fn latent_size(&self) -> (usize, usize) {
+        let scale = LEVELS[usize::from(self.level) - 1].scale;
+        transform::latent_size(self.width.div_ceil(scale), self.height.div_ceil(scale))
+    }
+
     /// Length of the decoded PPM.
     fn content_len(&self) -> usize {
         RawImage::header(self.width, self.height, self.channels).len()
@@ -240,8 +252,21 @@ fn check_pixels(width: u32, height: u32) -> Result<(), Error> {
     Ok(())
 }
 
-/// Codes `image` at `level` (1-based) with `effort` (1..=3): payload header +
-/// range-coded latents.
+/// The decoder's image (before the restoration filter) from the integer latents of a
+/// payload with `header`; `model` is its level's.
+fn reconstruct(model: &ImageAe, latents: &[i32], header: &PayloadHeader) -> RawImage {
+    let scale = LEVELS[usize::from(header.level) - 1].scale;
+    let (coded_w, coded_h) = (header.width.div_ceil(scale), header.height.div_ceil(scale));
+    let (lh, lw) = header.latent_size();
+    let mut x_hat = model.synthesise(latents, lh, lw);
+    if scale == 2 {
+        x_hat = transform::double(&x_hat, coded_w, coded_h, header.width, header.height);
+    }
+    transform::from_planes(&x_hat, header.width, header.height, header.channels)
+}
+
+/// Codes `image` at `level` (1-based) with `effort` (1..=3): payload header, restoration
+/// filter (a kind byte, then its weights) and range-coded latents.
 fn encode_at(
     models: &[ImageAe],
     image: &RawImage,
@@ -286,14 +311,24 @@ fn encode_at(
         // finds better ones).
         start.data = latents.iter().map(|&v| v as f32).collect();
     }
-    let mut out = Vec::new();
-    PayloadHeader {
+    let header = PayloadHeader {
         level,
         channels: image.channels,
         width: image.width,
         height: image.height,
+    };
+    let decoded = reconstruct(model, &latents, &header);
+    let lambda = MODEL_LAMBDAS[index.min(MODEL_LAMBDAS.len() - 1)];
+    let filter = PostFilter::fit(image, &decoded, lambda);
+    let mut out = Vec::new();
+    header.write(&mut out);
+    match &filter {
+        None => out.push(0),
+        Some(filter) => {
+            out.push(1);
+            filter.write(&mut out);
+        }
     }
-    .write(&mut out);
     out.extend_from_slice(&latent_coder::encode(
         &latents,
         &tables,
@@ -413,21 +448,32 @@ impl Codec for Image {
             index: 0,
             reason: "image size out of range".into(),
         })?;
-        let Level {
-            model: index,
-            scale,
-        } = LEVELS[usize::from(header.level) - 1];
-        let model = &models[index];
-        let (coded_w, coded_h) = (header.width.div_ceil(scale), header.height.div_ceil(scale));
-        let (lh, lw) = transform::latent_size(coded_w, coded_h);
+        let model = &models[LEVELS[usize::from(header.level) - 1].model];
+        let mut reader = SliceReader::new(&payload[offset..]);
+        let mut flag = [0u8];
+        std::io::Read::read_exact(&mut reader, &mut flag).map_err(|_| Error::CorruptChunk {
+            index: 0,
+            reason: "image payload is too short".into(),
+        })?;
+        let filter = match flag[0] {
+            0 => None,
+            1 => Some(PostFilter::read(&mut reader, usize::from(header.channels))?),
+            _ => {
+                return Err(Error::CorruptChunk {
+                    index: 0,
+                    reason: "unknown image restoration filter kind".into(),
+                })
+            }
+        };
+        let offset = offset + reader.position();
+        let (lh, lw) = header.latent_size();
         let tables = priors(model)?;
         let latents =
             latent_coder::decode(&payload[offset..], &tables, model.shape().range, lh, lw)?;
-        let mut x_hat = model.synthesise(&latents, lh, lw);
-        if scale == 2 {
-            x_hat = transform::double(&x_hat, coded_w, coded_h, header.width, header.height);
+        let mut image = reconstruct(model, &latents, &header);
+        if let Some(filter) = filter {
+            filter.apply(&mut image);
         }
-        let image = transform::from_planes(&x_hat, header.width, header.height, header.channels);
         out.extend_from_slice(&image.to_ppm());
         Ok(())
     }
@@ -515,6 +561,48 @@ mod tests {
             Image.decode_chunk(&forged, raw_len, &mut Vec::new()),
             Err(Error::CorruptChunk { .. })
         ));
+    }
+
+    #[test]
+    fn the_restoration_filter_is_sent_when_it_lowers_the_loss_and_applied_by_the_decoder() {
+        let img = photo(128, 96, 3);
+        let models = shipped_levels().unwrap();
+        let payload = encode_at(models, &img, 3, 1).unwrap();
+        let (header, offset) = PayloadHeader::read(&payload).unwrap();
+        assert_eq!(payload[offset], 1, "no filter sent for the test photo");
+        let filter = PostFilter::read(&mut SliceReader::new(&payload[offset + 1..]), 3).unwrap();
+        // The decoder's output is the unfiltered reconstruction, filtered.
+        let model = &models[LEVELS[2].model];
+        let (lh, lw) = header.latent_size();
+        let mut filter_bytes = Vec::new();
+        filter.write(&mut filter_bytes);
+        let latents = latent_coder::decode(
+            &payload[offset + 1 + filter_bytes.len()..],
+            &priors(model).unwrap(),
+            model.shape().range,
+            lh,
+            lw,
+        )
+        .unwrap();
+        let plain = reconstruct(model, &latents, &header);
+        let mut filtered = plain.clone();
+        filter.apply(&mut filtered);
+        let mut decoded = Vec::new();
+        Image
+            .decode_chunk(&payload, img.to_ppm().len(), &mut decoded)
+            .unwrap();
+        assert_eq!(RawImage::from_ppm(&decoded).unwrap(), filtered);
+        // Its bytes are paid for by the distortion it removes (the encoder's own rule).
+        let mse = |a: &RawImage| 10f64.powf(-psnr(a, &img) / 10.0) * 255.0 * 255.0;
+        let pixels = 128.0 * 96.0;
+        let gain = MODEL_LAMBDAS[LEVELS[2].model] * (mse(&plain) - mse(&filtered))
+            - (filter_bytes.len() * 8) as f64 / pixels;
+        assert!(
+            gain > 0.0,
+            "{} -> {} dB",
+            psnr(&plain, &img),
+            psnr(&filtered, &img)
+        );
     }
 
     #[test]
