@@ -169,42 +169,43 @@ pub struct TrainAudioArgs {
     /// Output folder for checkpoints, the best weights, the log and the manifest.
     #[arg(long = "out", value_name = "DIR")]
     pub out: PathBuf,
-    /// Continue the run in --out from its last checkpoint.
+    /// Continue the run in --out from its last checkpoint, with the settings it was
+    /// started with (any given here change them).
     #[arg(long = "resume")]
     pub resume: bool,
     /// Stop after this many minutes of training in this call.
     #[arg(long = "minutes", value_name = "M")]
     pub minutes: Option<f64>,
-    /// Total steps (the learning-rate schedule spans them).
-    #[arg(long = "steps", default_value_t = 20_000)]
-    pub steps: u64,
-    /// 10 ms frames per coded block.
-    #[arg(long = "block", default_value_t = 2)]
-    pub block: usize,
-    /// Codes per block.
-    #[arg(long = "latent", default_value_t = 10)]
-    pub latent: usize,
-    /// Levels per code (odd).
-    #[arg(long = "levels", default_value_t = 7)]
-    pub levels: usize,
-    /// Hidden width of the encoder and decoder MLPs.
-    #[arg(long = "hidden", default_value_t = 256)]
-    pub hidden: usize,
-    /// Pitch indices per octave.
-    #[arg(long = "pitch-steps", default_value_t = 24)]
-    pub pitch_steps: usize,
-    /// Blocks on each side whose codes the decoder also sees.
-    #[arg(long = "context", default_value_t = 1)]
-    pub context: usize,
-    /// Blocks per step.
-    #[arg(long = "batch", default_value_t = 256)]
-    pub batch: usize,
-    /// Peak learning rate (Adam, cosine decay).
-    #[arg(long = "lr", default_value_t = 2e-3)]
-    pub lr: f64,
-    /// Random seed.
-    #[arg(long = "seed", default_value_t = 1)]
-    pub seed: u64,
+    /// Total steps (the learning-rate schedule spans them) [default: 20000].
+    #[arg(long = "steps")]
+    pub steps: Option<u64>,
+    /// 10 ms frames per coded block [default: 2].
+    #[arg(long = "block")]
+    pub block: Option<usize>,
+    /// Codes per block [default: 10].
+    #[arg(long = "latent")]
+    pub latent: Option<usize>,
+    /// Levels per code (odd) [default: 7].
+    #[arg(long = "levels")]
+    pub levels: Option<usize>,
+    /// Hidden width of the encoder and decoder MLPs [default: 256].
+    #[arg(long = "hidden")]
+    pub hidden: Option<usize>,
+    /// Pitch indices per octave [default: 24].
+    #[arg(long = "pitch-steps")]
+    pub pitch_steps: Option<usize>,
+    /// Blocks on each side whose codes the decoder also sees [default: 1].
+    #[arg(long = "context")]
+    pub context: Option<usize>,
+    /// Blocks per step [default: 256].
+    #[arg(long = "batch")]
+    pub batch: Option<usize>,
+    /// Peak learning rate (Adam, cosine decay) [default: 0.002].
+    #[arg(long = "lr")]
+    pub lr: Option<f64>,
+    /// Random seed [default: 1].
+    #[arg(long = "seed")]
+    pub seed: Option<u64>,
 }
 
 /// Options of `ncodec train export-audio`.
@@ -244,7 +245,8 @@ pub struct TrainImageArgs {
     /// Output folder for checkpoints, the best weights, the log and the manifest.
     #[arg(long = "out", value_name = "DIR")]
     pub out: PathBuf,
-    /// Continue the run in --out from its last checkpoint.
+    /// Continue the run in --out from its last checkpoint, with the settings it was
+    /// started with (any given here change them).
     #[arg(long = "resume")]
     pub resume: bool,
     /// Stop after this many minutes of training in this call.
@@ -255,9 +257,6 @@ pub struct TrainImageArgs {
     pub steps: Option<u64>,
     /// Rate-distortion trade-off: loss = bpp + lambda * 255^2 * MSE (CompressAI's scale;
     /// 0.0018 gives about 0.1-0.2 bpp, 0.0483 about 1 bpp) [default: 0.0067].
-    ///
-    /// With --resume, this and the settings below default to the run's own (its
-    /// config.json), not to the defaults shown.
     #[arg(long = "lambda")]
     pub lambda: Option<f64>,
     /// Side of the square training crops (a multiple of 16) [default: 128].
@@ -331,7 +330,8 @@ pub struct TrainTextArgs {
     /// Output folder: config, checkpoints, best weights, manifest, log.
     #[arg(long = "out", value_name = "DIR")]
     pub out: PathBuf,
-    /// Continue the run in --out from its last checkpoint.
+    /// Continue the run in --out from its last checkpoint, with the settings it was
+    /// started with (any given here change them).
     #[arg(long = "resume")]
     pub resume: bool,
     /// Stop after this many minutes of training in this call.
@@ -340,27 +340,27 @@ pub struct TrainTextArgs {
     /// Stop once this many steps are done in total.
     #[arg(long = "steps", value_name = "N")]
     pub steps: Option<u64>,
-    /// Windows per step.
-    #[arg(long = "batch", default_value_t = 256)]
-    pub batch: usize,
-    /// Peak learning rate.
-    #[arg(long = "lr", default_value_t = 2e-3)]
-    pub lr: f64,
-    /// Bytes of context the model sees.
-    #[arg(long = "context", default_value_t = 24)]
-    pub context: usize,
-    /// Embedding width per byte.
-    #[arg(long = "embed", default_value_t = 16)]
-    pub embed: usize,
-    /// First hidden layer width.
-    #[arg(long = "hidden1", default_value_t = 512)]
-    pub hidden1: usize,
-    /// Second hidden layer width.
-    #[arg(long = "hidden2", default_value_t = 256)]
-    pub hidden2: usize,
-    /// Random seed.
-    #[arg(long = "seed", default_value_t = 1)]
-    pub seed: u64,
+    /// Windows per step [default: 256].
+    #[arg(long = "batch")]
+    pub batch: Option<usize>,
+    /// Peak learning rate [default: 0.002].
+    #[arg(long = "lr")]
+    pub lr: Option<f64>,
+    /// Bytes of context the model sees [default: 24].
+    #[arg(long = "context")]
+    pub context: Option<usize>,
+    /// Embedding width per byte [default: 16].
+    #[arg(long = "embed")]
+    pub embed: Option<usize>,
+    /// First hidden layer width [default: 512].
+    #[arg(long = "hidden1")]
+    pub hidden1: Option<usize>,
+    /// Second hidden layer width [default: 256].
+    #[arg(long = "hidden2")]
+    pub hidden2: Option<usize>,
+    /// Random seed [default: 1].
+    #[arg(long = "seed")]
+    pub seed: Option<u64>,
     /// Train a token LM over this BBPE tokenizer (from `ncodec train tokenizer`)
     /// instead of the byte LM; the vocabulary size follows the tokenizer.
     #[arg(long = "tokenizer", value_name = "FILE")]

@@ -67,6 +67,12 @@ pub struct SpeechTrainOptions {
 }
 
 impl SpeechTrainOptions {
+    /// The settings a run in `out` was started with (its `config.json`): what `--resume`
+    /// continues with, unless told otherwise.
+    pub fn of_run(out: &Path) -> Result<Self, TrainError> {
+        read_json(&out.join("config.json"))
+    }
+
     /// Defaults (the 1.5 kbps model) for `data` and `out`.
     pub fn new(data: PathBuf, out: PathBuf) -> Self {
         Self {

@@ -128,6 +128,12 @@ impl Default for ModelShape {
 }
 
 impl TrainOptions {
+    /// The settings a run in `out` was started with (its `config.json`): what `--resume`
+    /// continues with, unless told otherwise.
+    pub fn of_run(out: &Path) -> Result<Self, TrainError> {
+        read_json(&out.join("config.json"))
+    }
+
     /// Defaults for `data` and `out`.
     pub fn new(data: PathBuf, out: PathBuf) -> Self {
         Self {

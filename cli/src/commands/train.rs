@@ -24,8 +24,20 @@ fn run_learned(command: &TrainCommand) -> Result<ExitCode> {
 
     match command {
         TrainCommand::Text(args) => {
-            let mut options = TrainOptions::new(args.data.clone(), args.out.clone());
-            let vocab = match &args.tokenizer {
+            // A resumed run keeps its own settings unless the command line changes them.
+            let mut options = if args.resume {
+                TrainOptions::of_run(&args.out).with_context(|| {
+                    format!("--resume: {} holds no text run", args.out.display())
+                })?
+            } else {
+                TrainOptions::new(args.data.clone(), args.out.clone())
+            };
+            options.data = args.data.clone();
+            options.out = args.out.clone();
+            if args.tokenizer.is_some() {
+                options.tokenizer = args.tokenizer.clone();
+            }
+            let vocab = match &options.tokenizer {
                 Some(path) => {
                     let bytes = std::fs::read(path)
                         .with_context(|| format!("reading {}", path.display()))?;
@@ -35,17 +47,17 @@ fn run_learned(command: &TrainCommand) -> Result<ExitCode> {
                 }
                 None => 256,
             };
-            options.tokenizer = args.tokenizer.clone();
+            let shape = options.model;
             options.model = ModelShape {
-                context: args.context,
-                embed: args.embed,
-                hidden1: args.hidden1,
-                hidden2: args.hidden2,
+                context: args.context.unwrap_or(shape.context),
+                embed: args.embed.unwrap_or(shape.embed),
+                hidden1: args.hidden1.unwrap_or(shape.hidden1),
+                hidden2: args.hidden2.unwrap_or(shape.hidden2),
                 vocab,
             };
-            options.batch = args.batch;
-            options.lr = args.lr;
-            options.seed = args.seed;
+            options.batch = args.batch.unwrap_or(options.batch);
+            options.lr = args.lr.unwrap_or(options.lr);
+            options.seed = args.seed.unwrap_or(options.seed);
             let command_line = std::env::args().collect::<Vec<_>>().join(" ");
             let summary = ncodec_models::train_text(
                 &options,
@@ -116,18 +128,29 @@ fn run_learned(command: &TrainCommand) -> Result<ExitCode> {
         }
         TrainCommand::Audio(args) => {
             use ncodec_models::speech_train::SpeechTrainOptions;
-            let mut options = SpeechTrainOptions::new(args.data.clone(), args.out.clone());
-            options.block = args.block;
-            options.latent = args.latent;
-            options.levels = args.levels;
-            options.hidden = args.hidden;
-            options.pitch_steps = args.pitch_steps;
-            options.pitch_delta = args.pitch_steps / 2;
-            options.context = args.context;
-            options.batch = args.batch;
-            options.lr = args.lr;
-            options.steps = args.steps;
-            options.seed = args.seed;
+            // A resumed run keeps its own settings unless the command line changes them.
+            let mut options = if args.resume {
+                SpeechTrainOptions::of_run(&args.out).with_context(|| {
+                    format!("--resume: {} holds no speech run", args.out.display())
+                })?
+            } else {
+                SpeechTrainOptions::new(args.data.clone(), args.out.clone())
+            };
+            options.data = args.data.clone();
+            options.out = args.out.clone();
+            options.block = args.block.unwrap_or(options.block);
+            options.latent = args.latent.unwrap_or(options.latent);
+            options.levels = args.levels.unwrap_or(options.levels);
+            options.hidden = args.hidden.unwrap_or(options.hidden);
+            if let Some(steps) = args.pitch_steps {
+                options.pitch_steps = steps;
+                options.pitch_delta = steps / 2;
+            }
+            options.context = args.context.unwrap_or(options.context);
+            options.batch = args.batch.unwrap_or(options.batch);
+            options.lr = args.lr.unwrap_or(options.lr);
+            options.steps = args.steps.unwrap_or(options.steps);
+            options.seed = args.seed.unwrap_or(options.seed);
             let command_line = std::env::args().collect::<Vec<_>>().join(" ");
             let summary = ncodec_models::speech_train::train_speech(
                 &options,

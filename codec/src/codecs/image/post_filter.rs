@@ -78,17 +78,21 @@ impl PostFilter {
             for col in 0..w {
                 features(decoded, row, col, &mut f);
                 let at = (row * w + col) * channels;
-                for ch in 0..channels {
-                    residual[ch] =
-                        f64::from(original.pixels[at + ch]) - f64::from(decoded.pixels[at + ch]);
+                let pixel = at..at + channels;
+                for ((r, &a), &b) in residual
+                    .iter_mut()
+                    .zip(&original.pixels[pixel.clone()])
+                    .zip(&decoded.pixels[pixel])
+                {
+                    *r = f64::from(a) - f64::from(b);
                 }
                 for i in 0..n {
                     let fi = f[i] as f64;
                     for j in i..n {
                         gram[i * n + j] += fi * f[j] as f64;
                     }
-                    for ch in 0..channels {
-                        rhs[ch * n + i] += fi * residual[ch];
+                    for (ch, r) in residual.iter().enumerate() {
+                        rhs[ch * n + i] += fi * r;
                     }
                 }
             }
