@@ -322,13 +322,7 @@ fn encode_at(
     let filter = PostFilter::fit(image, &decoded, lambda);
     let mut out = Vec::new();
     header.write(&mut out);
-    match &filter {
-        None => out.push(0),
-        Some(filter) => {
-            out.push(1);
-            filter.write(&mut out);
-        }
-    }
+    PostFilter::write_optional(filter.as_ref(), &mut out);
     out.extend_from_slice(&latent_coder::encode(
         &latents,
         &tables,
@@ -450,21 +444,7 @@ impl Codec for Image {
         })?;
         let model = &models[LEVELS[usize::from(header.level) - 1].model];
         let mut reader = SliceReader::new(&payload[offset..]);
-        let mut flag = [0u8];
-        std::io::Read::read_exact(&mut reader, &mut flag).map_err(|_| Error::CorruptChunk {
-            index: 0,
-            reason: "image payload is too short".into(),
-        })?;
-        let filter = match flag[0] {
-            0 => None,
-            1 => Some(PostFilter::read(&mut reader, usize::from(header.channels))?),
-            _ => {
-                return Err(Error::CorruptChunk {
-                    index: 0,
-                    reason: "unknown image restoration filter kind".into(),
-                })
-            }
-        };
+        let filter = PostFilter::read_optional(&mut reader, usize::from(header.channels))?;
         let offset = offset + reader.position();
         let (lh, lw) = header.latent_size();
         let tables = priors(model)?;
@@ -569,15 +549,16 @@ mod tests {
         let models = shipped_levels().unwrap();
         let payload = encode_at(models, &img, 3, 1).unwrap();
         let (header, offset) = PayloadHeader::read(&payload).unwrap();
-        assert_eq!(payload[offset], 1, "no filter sent for the test photo");
-        let filter = PostFilter::read(&mut SliceReader::new(&payload[offset + 1..]), 3).unwrap();
+        let mut reader = SliceReader::new(&payload[offset..]);
+        let filter = PostFilter::read_optional(&mut reader, 3)
+            .unwrap()
+            .expect("a filter for the test photo");
+        let latents_at = offset + reader.position();
         // The decoder's output is the unfiltered reconstruction, filtered.
         let model = &models[LEVELS[2].model];
         let (lh, lw) = header.latent_size();
-        let mut filter_bytes = Vec::new();
-        filter.write(&mut filter_bytes);
         let latents = latent_coder::decode(
-            &payload[offset + 1 + filter_bytes.len()..],
+            &payload[latents_at..],
             &priors(model).unwrap(),
             model.shape().range,
             lh,
@@ -596,7 +577,7 @@ mod tests {
         let mse = |a: &RawImage| 10f64.powf(-psnr(a, &img) / 10.0) * 255.0 * 255.0;
         let pixels = 128.0 * 96.0;
         let gain = MODEL_LAMBDAS[LEVELS[2].model] * (mse(&plain) - mse(&filtered))
-            - (filter_bytes.len() * 8) as f64 / pixels;
+            - ((latents_at - offset) * 8) as f64 / pixels;
         assert!(
             gain > 0.0,
             "{} -> {} dB",

@@ -159,15 +159,45 @@ impl PostFilter {
         }
     }
 
+    /// Appends the filter's kind byte (0 = none, 1 = a filter), then its weights.
+    pub(crate) fn write_optional(filter: Option<&Self>, out: &mut Vec<u8>) {
+        match filter {
+            None => out.push(0),
+            Some(filter) => {
+                out.push(1);
+                filter.write(out);
+            }
+        }
+    }
+
+    /// Reads what [`write_optional`](Self::write_optional) wrote, for an image of
+    /// `channels` channels.
+    pub(crate) fn read_optional(
+        reader: &mut SliceReader,
+        channels: usize,
+    ) -> Result<Option<Self>, Error> {
+        let mut kind = [0u8];
+        std::io::Read::read_exact(reader, &mut kind)
+            .map_err(|_| Error::Truncated("image restoration filter"))?;
+        match kind[0] {
+            0 => Ok(None),
+            1 => Self::read(reader, channels).map(Some),
+            _ => Err(Error::CorruptChunk {
+                index: 0,
+                reason: "unknown image restoration filter kind".into(),
+            }),
+        }
+    }
+
     /// Appends the weights as zigzag varints.
-    pub(crate) fn write(&self, out: &mut Vec<u8>) {
+    fn write(&self, out: &mut Vec<u8>) {
         for &w in &self.weights {
             write_varint(((w << 1) ^ (w >> 63)) as u64, out);
         }
     }
 
     /// Reads the weights of a filter for `channels` channels.
-    pub(crate) fn read(reader: &mut SliceReader, channels: usize) -> Result<Self, Error> {
+    fn read(reader: &mut SliceReader, channels: usize) -> Result<Self, Error> {
         let count = taps(channels) * channels;
         let mut weights = Vec::with_capacity(count);
         let mut sink = Vec::new();
@@ -270,10 +300,13 @@ mod tests {
                 se(&restored)
             );
             let mut bytes = Vec::new();
-            filter.write(&mut bytes);
-            let read = PostFilter::read(&mut SliceReader::new(&bytes), c).unwrap();
-            assert_eq!(read, filter);
-            assert!(PostFilter::read(&mut SliceReader::new(&bytes[..bytes.len() - 1]), c).is_err());
+            PostFilter::write_optional(Some(&filter), &mut bytes);
+            let read = PostFilter::read_optional(&mut SliceReader::new(&bytes), c).unwrap();
+            assert_eq!(read, Some(filter));
+            for cut in 0..bytes.len() {
+                let mut reader = SliceReader::new(&bytes[..cut]);
+                assert!(PostFilter::read_optional(&mut reader, c).is_err());
+            }
         }
     }
 
@@ -288,9 +321,15 @@ mod tests {
     }
 
     #[test]
-    fn out_of_range_weights_are_refused() {
+    fn no_filter_unknown_kinds_and_out_of_range_weights() {
         let mut bytes = Vec::new();
+        PostFilter::write_optional(None, &mut bytes);
+        assert_eq!(bytes, [0]);
+        let read = PostFilter::read_optional(&mut SliceReader::new(&bytes), 3).unwrap();
+        assert_eq!(read, None);
+        assert!(PostFilter::read_optional(&mut SliceReader::new(&[2]), 3).is_err());
+        let mut bytes = vec![1];
         write_varint(((MAX_WEIGHT + 1) << 1) as u64, &mut bytes);
-        assert!(PostFilter::read(&mut SliceReader::new(&bytes), 1).is_err());
+        assert!(PostFilter::read_optional(&mut SliceReader::new(&bytes), 1).is_err());
     }
 }
