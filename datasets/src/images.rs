@@ -7,6 +7,26 @@ use std::path::{Path, PathBuf};
 use image::imageops::FilterType;
 use image::RgbImage;
 
+/// The file extensions (lower case) of the photo formats the tools decode through the
+/// `image` crate: what names the CLI and the web page treat as photos.
+pub const IMAGE_EXTENSIONS: [&str; 10] = [
+    "png", "jpg", "jpeg", "webp", "bmp", "tif", "tiff", "ppm", "pgm", "pnm",
+];
+
+/// Whether `path` has one of the [`IMAGE_EXTENSIONS`] (in any case).
+///
+/// ```
+/// use std::path::Path;
+/// use ncodec_datasets::images::has_image_extension;
+/// assert!(has_image_extension(Path::new("cat.JPG")));
+/// assert!(!has_image_extension(Path::new("talk.flac")));
+/// ```
+pub fn has_image_extension(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| IMAGE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+}
+
 /// Images whose shorter side exceeds this are downscaled to it when loaded (large
 /// wallpapers; downscaling also removes their demosaicing and JPEG noise).
 pub const MAX_SHORT_SIDE: u32 = 768;

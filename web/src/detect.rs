@@ -7,10 +7,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-/// Extensions of the photos the page takes.
-pub const IMAGE_EXTENSIONS: [&str; 9] = [
-    "png", "jpg", "jpeg", "webp", "bmp", "tif", "tiff", "ppm", "pnm",
-];
+/// Extensions of the photos the page takes (the CLI's too).
+pub use ncodec_datasets::images::IMAGE_EXTENSIONS;
 
 /// The kind of file, which decides the contenders and the view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -190,7 +190,8 @@ fn output_path(input: &Path, args: &CodingArgs, direction: Direction) -> Result<
             }
             // Speech decodes to WAV: `talk.flac` becomes `talk.wav.ncz`, which decompresses
             // to `talk.wav` rather than to a WAV named `talk.flac`.
-            let lossless_audio = args.lossless && !super::image_file::has_image_extension(input);
+            let lossless_audio =
+                args.lossless && !ncodec_datasets::images::has_image_extension(input);
             let base = if args.codec_name() == SPEECH_CODEC || lossless_audio {
                 input.with_extension("wav")
             } else {
@@ -240,7 +241,7 @@ fn code_one(
     // `--lossless` on a photo means the lossless image codec.
     let lossless_photo = direction == Direction::Compress
         && args.lossless
-        && super::image_file::has_image_extension(input);
+        && ncodec_datasets::images::has_image_extension(input);
     let photo_options;
     let options = if lossless_photo {
         photo_options = options.clone().codec(LOSSLESS_IMAGE_CODEC);

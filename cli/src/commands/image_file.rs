@@ -53,19 +53,6 @@ fn alpha_message() -> &'static str {
      (flatten it first, or compress the file as bytes without --quality/--bpp/--lossless)"
 }
 
-/// Whether `path` is named like a photo (`--lossless` then means the `limg` codec).
-pub fn has_image_extension(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .is_some_and(|e| {
-            matches!(
-                e.as_str(),
-                "png" | "jpg" | "jpeg" | "ppm" | "pgm" | "pnm" | "bmp" | "tif" | "tiff" | "webp"
-            )
-        })
-}
-
 /// Encodes `raw` in the format of `name`'s extension: PPM/PGM for `.ppm`/`.pgm`/`.pnm`,
 /// JPEG (quality 95) for `.jpg`/`.jpeg`, WebP lossless, BMP, TIFF, else PNG.
 pub fn encode_for(raw: &RawImage, name: Option<&Path>) -> Result<Vec<u8>> {
