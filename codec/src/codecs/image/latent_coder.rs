@@ -11,7 +11,10 @@
 //!   prior gives that decision), from adaptive counters in contexts made of the magnitudes
 //!   of already-coded neighbours (left, top, top-left, top-right in the same channel) and
 //!   of the mean magnitude at the same position in the channels coded before (a cheap,
-//!   causal stand-in for a hyperprior), and a logistic mixer trained online combines them.
+//!   causal stand-in for a hyperprior), and a logistic mixer trained online combines them;
+//!   the sign is predicted in contexts of the left and top neighbours' signs instead.
+//!   (On 24 valid photos the sign contexts and the magnitudes two positions away saved
+//!   0.9–1.2 % of the latents' bytes.)
 
 use crate::codecs::cm::apm::Apm;
 use crate::codecs::cm::counter::Counter;
@@ -24,8 +27,22 @@ use crate::Error;
 const MAGNITUDE_FLAGS: usize = 14;
 /// Decisions per latent: non-zero, sign, then the greater-than flags.
 const BINS: usize = 2 + MAGNITUDE_FLAGS;
-/// Spatial context buckets (from neighbour magnitudes in the same channel).
-const SPATIAL: usize = 7;
+/// Magnitude buckets of the spatial context (from neighbour magnitudes in the same
+/// channel).
+const MAGNITUDE_BUCKETS: usize = 7;
+/// Sign states of the sign decision's spatial context: the signs (−, 0, +) of the left
+/// and top neighbours.
+const SIGN_STATES: usize = 9;
+/// Spatial context slots: a magnitude bucket, or a sign state for the sign decision.
+const SPATIAL: usize = if SIGN_STATES > MAGNITUDE_BUCKETS {
+    SIGN_STATES
+} else {
+    MAGNITUDE_BUCKETS
+};
+/// Decisions with their own mixer weight sets (one per decision and context): the rare
+/// *|v| > 13* and *|v| > 14* share those of *|v| > 12*, so that all fit the mixer.
+const MIXER_BINS: usize = 14;
+const _: () = assert!(MIXER_BINS * SPATIAL * CROSS <= crate::codecs::cm::mixer::SETS);
 /// Cross-channel context buckets (from the mean magnitude in earlier channels).
 const CROSS: usize = 8;
 /// Update limit of the adaptive counters.
@@ -112,7 +129,10 @@ impl LatentModel {
             stretch(self.shared[self.slots[2]].p12()),
             256,
         ];
-        let (st, p) = self.mixer.mix(&self.inputs, bin * SPATIAL * CROSS + ctx);
+        let (st, p) = self.mixer.mix(
+            &self.inputs,
+            bin.min(MIXER_BINS - 1) * SPATIAL * CROSS + ctx,
+        );
         let refined = self.apm.p(st, channel * BINS + bin);
         ((p + refined) / 2).clamp(32, 65504)
     }
@@ -166,6 +186,29 @@ fn escape_bits(range: usize) -> u32 {
     usize::BITS - largest.leading_zeros()
 }
 
+/// The context of one latent.
+#[derive(Debug, Clone, Copy)]
+struct Context {
+    /// Bucket of the neighbours' magnitudes (`0..MAGNITUDE_BUCKETS`).
+    magnitude: usize,
+    /// The left and top neighbours' signs (`0..SIGN_STATES`).
+    signs: usize,
+    /// Bucket of the mean magnitude in earlier channels (`0..CROSS`).
+    cross: usize,
+}
+
+impl Context {
+    /// The spatial slot for decision `bin`: the sign state for the sign, else the
+    /// magnitude bucket.
+    fn spatial(&self, bin: usize) -> usize {
+        if bin == 1 {
+            self.signs
+        } else {
+            self.magnitude
+        }
+    }
+}
+
 /// Where the context of each latent comes from: the latents are `channels` planes of
 /// `height × width`, coded channel by channel, row by row.
 struct Contexts {
@@ -182,9 +225,9 @@ impl Contexts {
         }
     }
 
-    /// `(spatial, cross)` buckets of position `(y, x)` of `channel`, whose plane so far
-    /// is `plane` (values at later positions are not read).
-    fn of(&self, plane: &[i32], channel: usize, y: usize, x: usize) -> (usize, usize) {
+    /// The context of position `(y, x)` of `channel`, whose plane so far is `plane`
+    /// (values at later positions are not read).
+    fn of(&self, plane: &[i32], channel: usize, y: usize, x: usize) -> Context {
         let w = self.width;
         let at = |yy: usize, xx: usize| plane[yy * w + xx].unsigned_abs();
         let left = if x > 0 { at(y, x - 1) } else { 0 };
@@ -195,7 +238,9 @@ impl Contexts {
         } else {
             0
         };
-        let s = 2 * left + 2 * top + top_left + top_right;
+        let left2 = if x > 1 { at(y, x - 2) } else { 0 };
+        let top2 = if y > 1 { at(y - 2, x) } else { 0 };
+        let s = 2 * left + 2 * top + top_left + top_right + (left2 + top2) / 2;
         let spatial = match s {
             0 => 0,
             1..=2 => 1,
@@ -220,7 +265,14 @@ impl Contexts {
                 _ => 7,
             }
         };
-        (spatial, cross)
+        let sign_at = |yy: usize, xx: usize| (plane[yy * w + xx].signum() + 1) as usize;
+        let left_sign = if x > 0 { sign_at(y, x - 1) } else { 1 };
+        let top_sign = if y > 0 { sign_at(y - 1, x) } else { 1 };
+        Context {
+            magnitude: spatial,
+            signs: left_sign * 3 + top_sign,
+            cross,
+        }
     }
 
     /// Adds a finished channel plane to the energy.
@@ -249,9 +301,9 @@ pub(crate) fn encode(
         for y in 0..height {
             for x in 0..width {
                 let v = plane[y * width + x].clamp(-(range as i32), range as i32);
-                let (s, k) = contexts.of(plane, c, y, x);
+                let ctx = contexts.of(plane, c, y, x);
                 let mut code = |bit: bool, bin: usize, coder: &mut RangeEncoder| {
-                    let p = model.p(c, s, k, bin);
+                    let p = model.p(c, ctx.spatial(bin), ctx.cross, bin);
                     coder.encode_bit(bit, p);
                     model.update(bit);
                 };
@@ -301,9 +353,9 @@ pub(crate) fn decode(
         let mut plane = vec![0i32; per_channel];
         for y in 0..height {
             for x in 0..width {
-                let (s, k) = contexts.of(&plane, c, y, x);
+                let ctx = contexts.of(&plane, c, y, x);
                 let mut bit = |bin: usize, decoder: &mut RangeDecoder| -> Result<bool, Error> {
-                    let p = model.p(c, s, k, bin);
+                    let p = model.p(c, ctx.spatial(bin), ctx.cross, bin);
                     let b = decoder.decode_bit(p)?;
                     model.update(b);
                     Ok(b)
