@@ -7,6 +7,7 @@ use image::RgbImage;
 use super::baselines::jpeg_round_trip;
 #[cfg(test)]
 use super::metrics::psnr;
+use crate::EvalError;
 
 /// One operating point: rate and quality.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -21,7 +22,7 @@ pub struct RdPoint {
 
 /// JPEG's rate–distortion curve over `images` (bits and squared errors pooled over all
 /// images), one point per quality, in increasing quality.
-pub fn jpeg_curve(images: &[RgbImage], qualities: &[u8]) -> image::ImageResult<Vec<RdPoint>> {
+pub fn jpeg_curve(images: &[RgbImage], qualities: &[u8]) -> Result<Vec<RdPoint>, EvalError> {
     let pixels: f64 = images
         .iter()
         .map(|i| f64::from(i.width()) * f64::from(i.height()))
