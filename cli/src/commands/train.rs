@@ -17,6 +17,24 @@ pub fn run(command: &TrainCommand) -> Result<ExitCode> {
     }
 }
 
+/// The settings a training command starts from before its flags apply: with `--resume`
+/// the run's own (its `config.json`, so a resumed run keeps them unless the command line
+/// changes them), else the defaults.
+#[cfg(feature = "train")]
+fn starting_options<T>(
+    resume: bool,
+    out: &std::path::Path,
+    kind: &str,
+    of_run: impl FnOnce(&std::path::Path) -> Result<T, ncodec_models::TrainError>,
+    defaults: impl FnOnce() -> T,
+) -> Result<T> {
+    if resume {
+        of_run(out).with_context(|| format!("--resume: {} holds no {kind} run", out.display()))
+    } else {
+        Ok(defaults())
+    }
+}
+
 /// Runs a subcommand that trains with burn.
 #[cfg(feature = "train")]
 fn run_learned(command: &TrainCommand) -> Result<ExitCode> {
@@ -24,14 +42,10 @@ fn run_learned(command: &TrainCommand) -> Result<ExitCode> {
 
     match command {
         TrainCommand::Text(args) => {
-            // A resumed run keeps its own settings unless the command line changes them.
-            let mut options = if args.resume {
-                TrainOptions::of_run(&args.out).with_context(|| {
-                    format!("--resume: {} holds no text run", args.out.display())
-                })?
-            } else {
-                TrainOptions::new(args.data.clone(), args.out.clone())
-            };
+            let mut options =
+                starting_options(args.resume, &args.out, "text", TrainOptions::of_run, || {
+                    TrainOptions::new(args.data.clone(), args.out.clone())
+                })?;
             options.data = args.data.clone();
             options.out = args.out.clone();
             if args.tokenizer.is_some() {
@@ -79,14 +93,13 @@ fn run_learned(command: &TrainCommand) -> Result<ExitCode> {
         }
         TrainCommand::Image(args) => {
             use ncodec_models::image_train::{ImageShape, ImageTrainOptions};
-            // A resumed run keeps its own settings unless the command line changes them.
-            let mut options = if args.resume {
-                ImageTrainOptions::of_run(&args.out).with_context(|| {
-                    format!("--resume: {} holds no image run", args.out.display())
-                })?
-            } else {
-                ImageTrainOptions::new(args.data.clone(), args.out.clone())
-            };
+            let mut options = starting_options(
+                args.resume,
+                &args.out,
+                "image",
+                ImageTrainOptions::of_run,
+                || ImageTrainOptions::new(args.data.clone(), args.out.clone()),
+            )?;
             options.data = args.data.clone();
             options.out = args.out.clone();
             options.model = ImageShape {
@@ -128,14 +141,13 @@ fn run_learned(command: &TrainCommand) -> Result<ExitCode> {
         }
         TrainCommand::Audio(args) => {
             use ncodec_models::speech_train::SpeechTrainOptions;
-            // A resumed run keeps its own settings unless the command line changes them.
-            let mut options = if args.resume {
-                SpeechTrainOptions::of_run(&args.out).with_context(|| {
-                    format!("--resume: {} holds no speech run", args.out.display())
-                })?
-            } else {
-                SpeechTrainOptions::new(args.data.clone(), args.out.clone())
-            };
+            let mut options = starting_options(
+                args.resume,
+                &args.out,
+                "speech",
+                SpeechTrainOptions::of_run,
+                || SpeechTrainOptions::new(args.data.clone(), args.out.clone()),
+            )?;
             options.data = args.data.clone();
             options.out = args.out.clone();
             options.block = args.block.unwrap_or(options.block);
