@@ -36,6 +36,7 @@ mod latent_coder;
 mod post_filter;
 mod ppm;
 mod refine;
+mod rounding;
 mod transform;
 
 pub use ppm::{RawImage, MAX_SIDE};
@@ -289,22 +290,24 @@ fn encode_at(
     let y = model.analyse(&x);
     let tables = priors(model)?;
     let phases = EFFORT_PHASES[usize::from(effort.clamp(1, 3)) - 1];
-    let mut latents = model.quantize(&y);
+    let lambda = MODEL_LAMBDAS[index.min(MODEL_LAMBDAS.len() - 1)];
+    let mut latents = rounding::round_latents(model, &y, lambda);
     let (latent_h, latent_w) = (y.height, y.width);
     let mut start = y;
     for &(iterations, lr) in phases {
         let refinement = refine::Refinement {
             iterations,
             lr,
-            lambda: MODEL_LAMBDAS[index.min(MODEL_LAMBDAS.len() - 1)],
+            lambda,
         };
+        let from = refine::Start { y: &start, latents };
         latents = refine::refine(
             model,
             &tables,
             &x,
             coded.width as usize,
             coded.height as usize,
-            &start,
+            from,
             refinement,
         );
         // The next phase starts from the best latents so far (and keeps them unless it
@@ -318,7 +321,6 @@ fn encode_at(
         height: image.height,
     };
     let decoded = reconstruct(model, &latents, &header);
-    let lambda = MODEL_LAMBDAS[index.min(MODEL_LAMBDAS.len() - 1)];
     let filter = PostFilter::fit(image, &decoded, lambda);
     let mut out = Vec::new();
     header.write(&mut out);

@@ -11,6 +11,7 @@
 //! never does worse than the plain analysis.
 
 use super::latent_coder;
+use super::rounding::bit_costs;
 use crate::entropy::FrequencyTable;
 use crate::runtime::conv::Planes;
 use crate::runtime::image_ae::ImageAe;
@@ -37,30 +38,43 @@ pub(crate) struct Loss {
     pub total: f64,
 }
 
-/// Refines the analysis output `y` for the padded image `x` whose real size is
-/// `width × height`; `tables` are the model's latent priors. Returns the best integer
-/// latents found.
+/// Where refinement starts: float latents to descend from and the integer latents the
+/// encoder would send without refinement (the first candidate).
+pub(crate) struct Start<'a> {
+    /// The analysis output, or the previous phase's result.
+    pub y: &'a Planes,
+    /// The latents to beat.
+    pub latents: Vec<i32>,
+}
+
+/// Refines `start` for the padded image `x` whose real size is `width × height`;
+/// `tables` are the model's latent priors. Returns the best integer latents found.
 pub(crate) fn refine(
     model: &ImageAe,
     tables: &[&FrequencyTable],
     x: &Planes,
     width: usize,
     height: usize,
-    y: &Planes,
+    start: Start,
     refinement: Refinement,
 ) -> Vec<i32> {
+    let y = start.y;
     let range = model.shape().range as i32;
     let costs = bit_costs(model);
     let pixels = (width * height).max(1) as f64;
     let scale = refinement.lambda * 255.0 * 255.0;
     let mut current = y.clone();
-    let mut best = model.quantize(y);
+    let mut best = start.latents;
     let mut best_loss = f64::INFINITY;
     let (mut m, mut v) = (vec![0.0f32; y.data.len()], vec![0.0f32; y.data.len()]);
     let (beta1, beta2) = (0.9f32, 0.999f32);
     let per_channel = y.height * y.width;
     for step in 0..=refinement.iterations {
-        let q = model.quantize(&current);
+        let q = if step == 0 {
+            best.clone()
+        } else {
+            model.quantize(&current)
+        };
         let latents = Planes {
             data: q.iter().map(|&v| v as f32).collect(),
             ..current.clone()
@@ -112,20 +126,6 @@ pub(crate) fn refine(
         }
     }
     best
-}
-
-/// `-log2 p` of every symbol of every channel's table.
-fn bit_costs(model: &ImageAe) -> Vec<Vec<f32>> {
-    let symbols = 2 * model.shape().range + 1;
-    (0..model.shape().latent)
-        .map(|c| {
-            model.prior(c).map_or(vec![0.0; symbols], |table| {
-                (0..symbols)
-                    .map(|s| table.information_bits(s) as f32)
-                    .collect()
-            })
-        })
-        .collect()
 }
 
 /// The loss of latents `q` (shaped like `y`) with reconstruction `x_hat` of `x`: the
@@ -196,7 +196,11 @@ mod tests {
             lr: 0.2,
             lambda: 0.0067,
         };
-        let refined = loss_of(&refine(model, &tables, &x, w, h, &y, refinement));
+        let start = Start {
+            y: &y,
+            latents: model.quantize(&y),
+        };
+        let refined = loss_of(&refine(model, &tables, &x, w, h, start, refinement));
         assert!(
             refined.total < plain.total,
             "refined {refined:?} vs plain {plain:?}"
