@@ -84,7 +84,11 @@ mod tests {
         let mut zeros = 0;
         for c in 0..latent {
             assert_eq!(q[2 * c], 2, "channel {c}");
-            let cheaper = if costs[c][range + 1] < costs[c][range] { 1 } else { 0 };
+            let cheaper = if costs[c][range + 1] < costs[c][range] {
+                1
+            } else {
+                0
+            };
             assert_eq!(q[2 * c + 1], cheaper, "channel {c}");
             zeros += usize::from(cheaper == 0);
         }
