@@ -1,6 +1,6 @@
 //! Speed of the learned `image` codec on a 768×512 photo (the embedded `coffee.png`,
 //! resized), as a user runs it: encode and decode with 2 threads and with 1 at the default
-//! level 3 (levels 2 to 5 share one architecture; level 1 codes a quarter of the pixels,
+//! level 4 (levels 2 to 6 share one architecture; level 1 codes a quarter of the pixels,
 //! so it is faster). JPEG runs beside it as the baseline measured in the same run: the
 //! encoder `ncodec eval image` compares against (mozjpeg with `cjpeg`'s defaults, quality
 //! 75) and the `image` crate's decoder.
@@ -34,11 +34,11 @@ fn bench(c: &mut Criterion) {
         let options = CompressOptions::default()
             .codec("image")
             .threads(threads)
-            .params(EncodeParams::default().quality(3));
+            .params(EncodeParams::default().quality(4));
         let packed = compress(&ppm, &options).expect("compress");
         if threads == 2 {
             eprintln!(
-                "image level 3: {} bytes ({:.3} bpp)",
+                "image level 4: {} bytes ({:.3} bpp)",
                 packed.len(),
                 packed.len() as f64 * 8.0 / (768.0 * 512.0)
             );

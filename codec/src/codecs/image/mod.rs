@@ -12,7 +12,7 @@
 //! (see `post_filter`).
 //!
 //! Quality levels are separately trained models (one per rate–distortion trade-off),
-//! shipped in `models/weights/image-q*.nciw`; level 1 is the smallest file.
+//! shipped in `models/weights/image-N.nciw`; level 1 is the smallest file.
 //!
 //! The codec's input and output is a canonical binary PPM/PGM ([`RawImage`]): the `.ncz`
 //! frame records that content's length, and decoding gives an image of the same size.
@@ -51,7 +51,7 @@ use post_filter::PostFilter;
 
 /// The shipped models, lowest rate first (`models/weights/image-N.nciw`, each with its
 /// training manifest beside it).
-static MODEL_WEIGHTS: [&[u8]; 4] = [
+static MODEL_WEIGHTS: [&[u8]; 5] = [
     include_bytes!(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../models/weights/image-1.nciw"
@@ -68,11 +68,15 @@ static MODEL_WEIGHTS: [&[u8]; 4] = [
         env!("CARGO_MANIFEST_DIR"),
         "/../models/weights/image-4.nciw"
     )),
+    include_bytes!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../models/weights/image-5.nciw"
+    )),
 ];
 
 /// Each model's rate–distortion trade-off λ (its training loss was
 /// `bpp + λ·255²·MSE`); latent refinement optimises the same loss.
-const MODEL_LAMBDAS: [f64; 4] = [0.0018, 0.0035, 0.013, 0.025];
+const MODEL_LAMBDAS: [f64; 5] = [0.0018, 0.0035, 0.0067, 0.013, 0.025];
 
 /// A quality level: which model codes the image, at which scale.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,12 +89,13 @@ struct Level {
 }
 
 /// The quality levels, lowest rate first: level `l` is `LEVELS[l - 1]`.
-const LEVELS: [Level; 5] = [
+const LEVELS: [Level; 6] = [
     Level { model: 0, scale: 2 },
     Level { model: 0, scale: 1 },
     Level { model: 1, scale: 1 },
     Level { model: 2, scale: 1 },
     Level { model: 3, scale: 1 },
+    Level { model: 4, scale: 1 },
 ];
 
 /// Latent refinement per effort: phases of `(gradient steps, initial learning rate)`,
@@ -104,7 +109,7 @@ const EFFORT_PHASES: [&[(usize, f32)]; 3] =
 const DEFAULT_EFFORT: u8 = 1;
 
 /// The level used when none is asked for.
-const DEFAULT_LEVEL: u8 = 3;
+const DEFAULT_LEVEL: u8 = 4;
 
 /// Model id of the image autoencoder bundle in `.ncz` headers.
 pub const MODEL_ID: u16 = 3;
