@@ -134,6 +134,11 @@ impl ImageAe {
         out
     }
 
+    /// The model hash ([`hash`](Self::hash)) of a weights file, checked but not parsed.
+    pub fn hash_of(bytes: &[u8]) -> Result<u64, RuntimeError> {
+        Reader::checked(bytes, MAGIC).map(|(_, hash)| hash)
+    }
+
     /// Parses and checks a weights file.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, RuntimeError> {
         let (mut r, hash) = Reader::checked(bytes, MAGIC)?;

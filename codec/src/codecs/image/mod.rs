@@ -137,30 +137,45 @@ pub fn level_count() -> u8 {
     LEVELS.len() as u8
 }
 
-/// The shipped models, parsed once.
-fn shipped_levels() -> Result<&'static [ImageAe], Error> {
-    static MODELS: OnceLock<Result<Vec<ImageAe>, String>> = OnceLock::new();
-    MODELS
-        .get_or_init(|| {
-            MODEL_WEIGHTS
-                .iter()
-                .map(|bytes| ImageAe::from_bytes(bytes).map_err(|e| e.to_string()))
-                .collect()
-        })
-        .as_deref()
+/// Shipped model `index` (into [`MODEL_WEIGHTS`]), parsed on first use: a coding needs
+/// one model, and parsing all of them would double a small image's coding time.
+fn shipped_model(index: usize) -> Result<&'static ImageAe, Error> {
+    type Parsed = OnceLock<Result<ImageAe, String>>;
+    static MODELS: [Parsed; MODEL_WEIGHTS.len()] = [const { OnceLock::new() }; MODEL_WEIGHTS.len()];
+    let bytes = MODEL_WEIGHTS
+        .get(index)
+        .ok_or_else(|| Error::InvalidOption(format!("no shipped image model {index}")))?;
+    MODELS[index]
+        .get_or_init(|| ImageAe::from_bytes(bytes).map_err(|e| e.to_string()))
+        .as_ref()
         .map_err(|e| Error::InvalidOption(format!("the shipped image models are unusable: {e}")))
 }
 
+/// The model of quality `level` (1-based, checked by the caller) and how it is coded.
+fn level_model(level: u8) -> Result<(&'static ImageAe, Level), Error> {
+    let level = LEVELS[usize::from(level) - 1];
+    Ok((shipped_model(level.model)?, level))
+}
+
 /// XXH3-64 over every model's weights hash, the [`LEVELS`] table (model index and scale,
-/// `u32` each) and [`REVISION`].
-fn bundle_hash(models: &[ImageAe]) -> u64 {
-    let mut bytes: Vec<u8> = models.iter().flat_map(|m| m.hash().to_le_bytes()).collect();
-    for level in LEVELS {
-        bytes.extend_from_slice(&(level.model as u32).to_le_bytes());
-        bytes.extend_from_slice(&level.scale.to_le_bytes());
-    }
-    bytes.extend_from_slice(REVISION);
-    xxhash_rust::xxh3::xxh3_64(&bytes)
+/// `u32` each) and [`REVISION`]; computed once, without parsing the models.
+fn bundle_hash() -> Result<u64, Error> {
+    static HASH: OnceLock<Result<u64, String>> = OnceLock::new();
+    HASH.get_or_init(|| {
+        let mut bytes = Vec::new();
+        for weights in MODEL_WEIGHTS {
+            let hash = ImageAe::hash_of(weights).map_err(|e| e.to_string())?;
+            bytes.extend_from_slice(&hash.to_le_bytes());
+        }
+        for level in LEVELS {
+            bytes.extend_from_slice(&(level.model as u32).to_le_bytes());
+            bytes.extend_from_slice(&level.scale.to_le_bytes());
+        }
+        bytes.extend_from_slice(REVISION);
+        Ok(xxhash_rust::xxh3::xxh3_64(&bytes))
+    })
+    .clone()
+    .map_err(|e| Error::InvalidOption(format!("the shipped image models are unusable: {e}")))
 }
 
 /// The learned lossy image codec (see the [module docs](self)).
@@ -277,17 +292,14 @@ fn reconstruct(model: &ImageAe, latents: &[i32], header: &PayloadHeader) -> RawI
 
 /// Codes `image` at `level` (1-based) with `effort` (1..=3): payload header, restoration
 /// filter (a kind byte, then its weights) and range-coded latents.
-fn encode_at(
-    models: &[ImageAe],
-    image: &RawImage,
-    level: u8,
-    effort: u8,
-) -> Result<Vec<u8>, Error> {
-    let Level {
-        model: index,
-        scale,
-    } = LEVELS[usize::from(level) - 1];
-    let model = &models[index];
+fn encode_at(image: &RawImage, level: u8, effort: u8) -> Result<Vec<u8>, Error> {
+    let (
+        model,
+        Level {
+            model: index,
+            scale,
+        },
+    ) = level_model(level)?;
     let halved;
     let coded = if scale == 2 {
         halved = transform::halve(image);
@@ -356,7 +368,7 @@ impl Codec for Image {
     fn model(&self) -> ModelInfo {
         ModelInfo {
             id: MODEL_ID,
-            hash: shipped_levels().map_or(0, bundle_hash),
+            hash: bundle_hash().unwrap_or(0),
         }
     }
     fn lossy(&self) -> bool {
@@ -371,7 +383,6 @@ impl Codec for Image {
         params: &EncodeParams,
         out: &mut Vec<u8>,
     ) -> Result<(), Error> {
-        let models = shipped_levels()?;
         let image = RawImage::from_ppm(input)?;
         check_pixels(image.width, image.height)?;
         let count = level_count();
@@ -391,12 +402,7 @@ impl Codec for Image {
         }
         let effort = params.effort.unwrap_or(DEFAULT_EFFORT);
         let payload = match params.max_bpp {
-            None => encode_at(
-                models,
-                &image,
-                params.quality.unwrap_or(DEFAULT_LEVEL),
-                effort,
-            )?,
+            None => encode_at(&image, params.quality.unwrap_or(DEFAULT_LEVEL), effort)?,
             Some(bpp) => {
                 if bpp.is_nan() || bpp <= 0.0 {
                     return Err(Error::InvalidOption(format!(
@@ -407,15 +413,15 @@ impl Codec for Image {
                 let budget = bpp * pixels / 8.0;
                 let fits = |p: &Vec<u8>| ((p.len() + FRAME_OVERHEAD_BYTES) as f64) <= budget;
                 // Highest level that fits at effort 1, at most --quality; level 1 when
-                // none does. Refinement (higher efforts) lowers the rate, so it is only
-                // run on the level chosen, and kept when it still fits.
+                // none does. Refinement (higher efforts) keeps about the rate, so it is
+                // only run on the level chosen, and kept when it still fits.
                 let top = params.quality.unwrap_or(count);
                 let (mut lo, mut hi) = (1u8, top);
-                let mut best = encode_at(models, &image, 1, 1)?;
+                let mut best = encode_at(&image, 1, 1)?;
                 if fits(&best) {
                     while lo < hi {
                         let mid = lo + (hi - lo).div_ceil(2);
-                        let candidate = encode_at(models, &image, mid, 1)?;
+                        let candidate = encode_at(&image, mid, 1)?;
                         if fits(&candidate) {
                             lo = mid;
                             best = candidate;
@@ -425,7 +431,7 @@ impl Codec for Image {
                     }
                 }
                 if effort > 1 {
-                    let refined = encode_at(models, &image, lo, effort)?;
+                    let refined = encode_at(&image, lo, effort)?;
                     if fits(&refined) || refined.len() <= best.len() {
                         best = refined;
                     }
@@ -437,7 +443,6 @@ impl Codec for Image {
         Ok(())
     }
     fn decode_chunk(&self, payload: &[u8], raw_len: usize, out: &mut Vec<u8>) -> Result<(), Error> {
-        let models = shipped_levels()?;
         let (header, offset) = PayloadHeader::read(payload)?;
         if header.content_len() != raw_len {
             return Err(Error::CorruptChunk {
@@ -449,7 +454,7 @@ impl Codec for Image {
             index: 0,
             reason: "image size out of range".into(),
         })?;
-        let model = &models[LEVELS[usize::from(header.level) - 1].model];
+        let (model, _) = level_model(header.level)?;
         let mut reader = SliceReader::new(&payload[offset..]);
         let filter = PostFilter::read_optional(&mut reader, usize::from(header.channels))?;
         let offset = offset + reader.position();
@@ -553,8 +558,7 @@ mod tests {
     #[test]
     fn the_restoration_filter_is_sent_when_it_lowers_the_loss_and_applied_by_the_decoder() {
         let img = photo(128, 96, 3);
-        let models = shipped_levels().unwrap();
-        let payload = encode_at(models, &img, 3, 1).unwrap();
+        let payload = encode_at(&img, 3, 1).unwrap();
         let (header, offset) = PayloadHeader::read(&payload).unwrap();
         let mut reader = SliceReader::new(&payload[offset..]);
         let filter = PostFilter::read_optional(&mut reader, 3)
@@ -562,7 +566,7 @@ mod tests {
             .expect("a filter for the test photo");
         let latents_at = offset + reader.position();
         // The decoder's output is the unfiltered reconstruction, filtered.
-        let model = &models[LEVELS[2].model];
+        let (model, _) = level_model(3).unwrap();
         let (lh, lw) = header.latent_size();
         let latents = latent_coder::decode(
             &payload[latents_at..],

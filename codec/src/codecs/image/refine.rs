@@ -204,11 +204,11 @@ fn measure(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codecs::image::{priors, shipped_levels, transform, RawImage};
+    use crate::codecs::image::{priors, shipped_model, transform, RawImage};
 
     #[test]
     fn refinement_lowers_the_real_loss_of_a_photo_like_image() {
-        let model = &shipped_levels().unwrap()[0];
+        let model = shipped_model(0).unwrap();
         let (w, h) = (40usize, 24usize);
         let pixels = (0..w * h * 3)
             .map(|i| {

@@ -71,7 +71,7 @@ pub(crate) fn round_latents_weighted(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codecs::image::shipped_levels;
+    use crate::codecs::image::shipped_model;
 
     fn planes(model: &ImageAe, data: Vec<f32>) -> Planes {
         Planes {
@@ -84,7 +84,7 @@ mod tests {
 
     #[test]
     fn values_near_integers_round_to_them_and_ties_go_to_the_cheaper_integer() {
-        let model = &shipped_levels().unwrap()[1];
+        let model = shipped_model(1).unwrap();
         let latent = model.shape().latent;
         // Per channel: 2.02 (near an integer), 0.5 (a tie in distance).
         let data: Vec<f32> = (0..latent).flat_map(|_| [2.02f32, 0.5]).collect();
@@ -108,7 +108,7 @@ mod tests {
 
     #[test]
     fn a_larger_lambda_rounds_closer_to_nearest() {
-        let model = &shipped_levels().unwrap()[1];
+        let model = shipped_model(1).unwrap();
         let latent = model.shape().latent;
         let data: Vec<f32> = (0..latent * 40)
             .map(|i| (i % 40) as f32 * 0.05 - 1.0)
