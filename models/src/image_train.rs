@@ -19,8 +19,8 @@ use sha2::{Digest, Sha256};
 
 use crate::image_ae::{ImageAe, ImageAeConfig};
 use crate::train::{
-    append_line, checkpoint, io_err, load_checkpoint, load_weights, read_json, save_record,
-    write_json, TrainError,
+    append_line, checkpoint, io_err, load_checkpoint, load_weights, read_json, require_checkpoint,
+    save_record, write_json, TrainError,
 };
 
 /// The shape of the autoencoder, as stored in `config.json`.
@@ -175,6 +175,7 @@ pub fn train_image(
     let config_path = out.join("config.json");
     let state_path = ckpt.join("state.json");
     if resume {
+        require_checkpoint(out, &state_path)?;
         let saved: ImageTrainOptions = read_json(&config_path)?;
         if saved.model != options.model {
             return Err(TrainError::Mismatch(format!(

@@ -28,8 +28,8 @@ use sha2::{Digest, Sha256};
 
 use crate::speech_ae::{SpeechAe, SpeechAeConfig};
 use crate::train::{
-    append_line, checkpoint, io_err, load_checkpoint, read_json, save_record, write_json,
-    TrainError,
+    append_line, checkpoint, io_err, load_checkpoint, read_json, require_checkpoint, save_record,
+    write_json, TrainError,
 };
 
 /// Settings of a speech training run (stored in `config.json`).
@@ -368,6 +368,7 @@ pub fn train_speech(
     let config_path = out.join("config.json");
     let state_path = ckpt.join("state.json");
     if resume {
+        require_checkpoint(out, &state_path)?;
         let saved: SpeechTrainOptions = read_json(&config_path)?;
         if saved.shape() != options.shape() {
             return Err(TrainError::Mismatch(format!(

@@ -53,6 +53,22 @@ pub(crate) fn io_err(context: impl Into<String>) -> impl FnOnce(std::io::Error) 
     move |source| TrainError::Io { context, source }
 }
 
+/// Fails unless the run in `out` has a checkpoint (`state_path`) to resume from. Image and
+/// speech runs keep their checkpoints out of git, so a fresh clone or machine has only the
+/// best weights: resuming there would silently restart from the run's original `--init`.
+pub(crate) fn require_checkpoint(out: &Path, state_path: &Path) -> Result<(), TrainError> {
+    if state_path.exists() {
+        return Ok(());
+    }
+    Err(TrainError::Mismatch(format!(
+        "nothing to resume in {out}: it has no checkpoint ({state} is missing; checkpoints \
+         stay local, out of git). Continue from its best weights in a new run instead: \
+         --init {out}/best.bpk --out NEW_DIR",
+        out = out.display(),
+        state = state_path.display(),
+    )))
+}
+
 /// Settings of a training run (stored in `config.json`).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct TrainOptions {
@@ -207,6 +223,7 @@ pub fn train_text(
     let config_path = out.join("config.json");
     let state_path = ckpt.join("state.json");
     if resume {
+        require_checkpoint(out, &state_path)?;
         let saved: TrainOptions = read_json(&config_path)?;
         if saved.model != options.model || saved.batch != options.batch {
             return Err(TrainError::Mismatch(format!(
@@ -609,4 +626,22 @@ pub fn export_run(run: &Path, positions: usize) -> Result<ExportReport, TrainErr
         int_bpb: exported.int_bpb,
         positions: exported.positions,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resuming_needs_a_checkpoint() {
+        let out = std::env::temp_dir().join(format!("ncodec-resume-{}", std::process::id()));
+        let state = out.join("checkpoint").join("state.json");
+        std::fs::create_dir_all(out.join("checkpoint")).unwrap();
+        let missing = require_checkpoint(&out, &state).unwrap_err().to_string();
+        assert!(missing.contains("nothing to resume"), "{missing}");
+        assert!(missing.contains("best.bpk"), "{missing}");
+        std::fs::write(&state, "{}").unwrap();
+        assert!(require_checkpoint(&out, &state).is_ok());
+        std::fs::remove_dir_all(&out).unwrap();
+    }
 }
