@@ -531,6 +531,29 @@ mod tests {
     }
 
     #[test]
+    fn refined_files_are_the_same_on_any_thread_count_and_decode() {
+        // Effort 2 runs the annealed float descent in the encoder: its file must not depend
+        // on the thread count, and it decodes like any other.
+        let img = photo(32, 32, 3);
+        let opts = CompressOptions::default()
+            .codec("image")
+            .quality(3)
+            .effort(2)
+            .threads(2);
+        let packed = compress(&img.to_ppm(), &opts).unwrap();
+        assert_eq!(
+            packed,
+            compress(&img.to_ppm(), &opts.clone().threads(1)).unwrap()
+        );
+        let one = decompress_with(&packed, &DecompressOptions::default().threads(1)).unwrap();
+        let two = decompress_with(&packed, &DecompressOptions::default().threads(2)).unwrap();
+        assert_eq!(one, two);
+        let back = RawImage::from_ppm(&one).unwrap();
+        assert_eq!((back.width, back.height, back.channels), (32, 32, 3));
+        assert!(psnr(&img, &back) > 18.0, "{}", psnr(&img, &back));
+    }
+
+    #[test]
     fn bad_inputs_and_damaged_payloads_are_errors() {
         let opts = CompressOptions::default().codec("image");
         assert!(compress(b"not an image", &opts).is_err());
