@@ -537,8 +537,7 @@ mod tests {
         let img = photo(32, 32, 3);
         let opts = CompressOptions::default()
             .codec("image")
-            .quality(3)
-            .effort(2)
+            .params(EncodeParams::default().quality(3).effort(2))
             .threads(2);
         let packed = compress(&img.to_ppm(), &opts).unwrap();
         assert_eq!(
