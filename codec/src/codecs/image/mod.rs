@@ -149,7 +149,12 @@ fn shipped_model(index: usize) -> Result<&'static ImageAe, Error> {
     MODELS[index]
         .get_or_init(|| ImageAe::from_bytes(bytes).map_err(|e| e.to_string()))
         .as_ref()
-        .map_err(|e| Error::InvalidOption(format!("the shipped image models are unusable: {e}")))
+        .map_err(unusable_models)
+}
+
+/// The error for shipped weights that fail their checks (a broken build, not bad input).
+fn unusable_models(reason: impl std::fmt::Display) -> Error {
+    Error::InvalidOption(format!("the shipped image models are unusable: {reason}"))
 }
 
 /// The model of quality `level` (1-based, checked by the caller) and how it is coded.
@@ -176,7 +181,7 @@ fn bundle_hash() -> Result<u64, Error> {
         Ok(xxhash_rust::xxh3::xxh3_64(&bytes))
     })
     .clone()
-    .map_err(|e| Error::InvalidOption(format!("the shipped image models are unusable: {e}")))
+    .map_err(unusable_models)
 }
 
 /// The learned lossy image codec (see the [module docs](self)).

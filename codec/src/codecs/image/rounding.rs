@@ -35,19 +35,9 @@ pub(crate) fn bit_costs(model: &ImageAe) -> Vec<Vec<f32>> {
 /// The integer latents for the analysis output `y` of a model trained with trade-off
 /// `lambda` (`loss = bpp + λ·255²·MSE`), each clamped to the model's range.
 pub(crate) fn round_latents(model: &ImageAe, y: &Planes, lambda: f64) -> Vec<i32> {
-    round_latents_weighted(model, y, lambda, DISTORTION_WEIGHT)
-}
-
-/// [`round_latents`] with the gain-based distortion estimate multiplied by `weight`.
-pub(crate) fn round_latents_weighted(
-    model: &ImageAe,
-    y: &Planes,
-    lambda: f64,
-    weight: f32,
-) -> Vec<i32> {
     let range = model.shape().range as i32;
     let costs = bit_costs(model);
-    let scale = (lambda * 255.0 * 255.0 / 3.0) as f32 * weight;
+    let scale = (lambda * 255.0 * 255.0 / 3.0) as f32 * DISTORTION_WEIGHT;
     let weights: Vec<f32> = model.latent_gains().iter().map(|g| g * scale).collect();
     let per_channel = (y.height * y.width).max(1);
     y.data
