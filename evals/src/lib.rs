@@ -29,6 +29,7 @@ mod bytes;
 mod contender;
 mod error;
 pub mod images;
+mod jobs;
 mod measure;
 mod ncodec_contender;
 mod report;

@@ -3,8 +3,6 @@
 //! mean curves per contender.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 use std::time::Instant;
 
 use ncodec_datasets::audio::{read_audio, resample, to_mono, AUDIO_EXTENSIONS};
@@ -14,6 +12,7 @@ use super::baselines::{SpeechBaseline, SPEECH_RATE};
 use super::metrics::{mel_distance, pesq_nb, pesq_wb, stoi, MetricError};
 use super::ncodec_speech::{ncodec_speech_decode, ncodec_speech_encode, ncodec_speech_level_count};
 use crate::images::{render_table, Unavailable};
+use crate::jobs::{job_grid, run_jobs};
 use crate::EvalError;
 
 /// One rate–quality curve to measure: a baseline over its bitrates, or ncodec's learned
@@ -412,60 +411,30 @@ pub fn run_audio_eval(
     if contenders.is_empty() {
         return Err(EvalError::NoContenders);
     }
-    let jobs: Vec<(SpeechContender, u32, usize)> = contenders
-        .iter()
-        .flat_map(|(c, settings)| {
-            settings
-                .iter()
-                .flat_map(move |&s| (0..files.len()).map(move |i| (*c, s, i)))
-        })
-        .collect();
-    let threads = match options.threads {
-        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
-        n => n,
-    }
-    .min(jobs.len())
-    .max(1);
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<AudioPoint>>> = Mutex::new(vec![None; jobs.len()]);
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| loop {
-                let index = next.fetch_add(1, Ordering::Relaxed);
-                let Some(&(contender, setting, file)) = jobs.get(index) else {
-                    break;
-                };
-                let (name, samples) = &files[file];
-                progress(&format!(
-                    "[{}/{}] {} {} on {name}",
-                    index + 1,
-                    jobs.len(),
-                    contender.name(),
-                    contender.setting_label(setting)
-                ));
-                let point = measure(&contender, setting, name, samples);
-                if let Ok(mut slots) = results.lock() {
-                    slots[index] = Some(point);
-                }
-            });
-        }
-    });
-    let points: Vec<AudioPoint> = results
-        .into_inner()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .into_iter()
-        .zip(&jobs)
-        .map(|(point, &(contender, setting, file))| {
-            point.unwrap_or_else(|| {
-                failed(
-                    &contender,
-                    setting,
-                    &files[file].0,
-                    "the worker stopped".into(),
-                )
-            })
-        })
-        .collect();
+    let jobs = job_grid(&contenders, files.len());
+    let points = run_jobs(
+        &jobs,
+        options.threads,
+        |index, &(contender, setting, file)| {
+            let (name, samples) = &files[file];
+            progress(&format!(
+                "[{}/{}] {} {} on {name}",
+                index + 1,
+                jobs.len(),
+                contender.name(),
+                contender.setting_label(setting)
+            ));
+            measure(&contender, setting, name, samples)
+        },
+        |&(contender, setting, file)| {
+            failed(
+                &contender,
+                setting,
+                &files[file].0,
+                "the coder stopped (panicked)".into(),
+            )
+        },
+    );
     let infos: Vec<AudioFileInfo> = files
         .iter()
         .map(|(name, samples)| AudioFileInfo {
@@ -700,6 +669,8 @@ fn mean_curve(
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
     use super::*;
 
     /// The first `seconds` of the clean speech fixture (`evals/tests/fixtures/speech`).

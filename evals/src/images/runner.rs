@@ -3,8 +3,6 @@
 //! Bjøntegaard rates between them.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 use std::time::Instant;
 
 use image::RgbImage;
@@ -14,6 +12,7 @@ use super::baselines::ImageBaseline;
 use super::bd_rate::{bd_rate, rate_delta_at_points, RatePoint, MIN_POINTS};
 use super::metrics::{ms_ssim, ms_ssim_db, psnr};
 use super::ncodec_image::{ncodec_decode, ncodec_encode, ncodec_level_count};
+use crate::jobs::{job_grid, run_jobs};
 use crate::EvalError;
 
 /// One rate–distortion curve to measure: a baseline over its quality sweep, or ncodec's
@@ -469,60 +468,30 @@ pub fn run_image_eval(
     if contenders.is_empty() {
         return Err(EvalError::NoContenders);
     }
-    let jobs: Vec<(ImageContender, u8, usize)> = contenders
-        .iter()
-        .flat_map(|(c, settings)| {
-            settings
-                .iter()
-                .flat_map(move |&s| (0..images.len()).map(move |i| (*c, s, i)))
-        })
-        .collect();
-    let threads = match options.threads {
-        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
-        n => n,
-    }
-    .min(jobs.len())
-    .max(1);
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<ImagePoint>>> = Mutex::new(vec![None; jobs.len()]);
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| loop {
-                let index = next.fetch_add(1, Ordering::Relaxed);
-                let Some(&(contender, setting, image)) = jobs.get(index) else {
-                    break;
-                };
-                let (name, photo) = &images[image];
-                progress(&format!(
-                    "[{}/{}] {} {} on {name}",
-                    index + 1,
-                    jobs.len(),
-                    contender.name(),
-                    contender.setting_label(setting)
-                ));
-                let point = measure(&contender, setting, name, photo);
-                if let Ok(mut slots) = results.lock() {
-                    slots[index] = Some(point);
-                }
-            });
-        }
-    });
-    let points: Vec<ImagePoint> = results
-        .into_inner()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .into_iter()
-        .zip(&jobs)
-        .map(|(point, &(contender, setting, image))| {
-            point.unwrap_or_else(|| {
-                failed(
-                    &contender,
-                    setting,
-                    &images[image].0,
-                    "the worker stopped".into(),
-                )
-            })
-        })
-        .collect();
+    let jobs = job_grid(&contenders, images.len());
+    let points = run_jobs(
+        &jobs,
+        options.threads,
+        |index, &(contender, setting, image)| {
+            let (name, photo) = &images[image];
+            progress(&format!(
+                "[{}/{}] {} {} on {name}",
+                index + 1,
+                jobs.len(),
+                contender.name(),
+                contender.setting_label(setting)
+            ));
+            measure(&contender, setting, name, photo)
+        },
+        |&(contender, setting, image)| {
+            failed(
+                &contender,
+                setting,
+                &images[image].0,
+                "the coder stopped (panicked)".into(),
+            )
+        },
+    );
     let curves: Vec<Curve> = contenders
         .iter()
         .map(|(c, settings)| mean_curve(c, settings, &points, images.len()))
@@ -803,6 +772,8 @@ fn bd_rates(contenders: &[(ImageContender, Vec<u8>)], curves: &[Curve]) -> Vec<B
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
     use super::*;
 
     fn photo(w: u32, h: u32, seed: u32) -> RgbImage {
