@@ -4,10 +4,11 @@
 //! Opus, Codec 2 and MP3.
 
 use std::io::IsTerminal;
+use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use ncodec_evals::{all_contenders, run_bytes_eval, EvalOptions, Report, Selection};
+use ncodec_evals::{all_contenders, run_bytes_eval, EvalOptions, Selection};
 
 use crate::args::{EvalAudioArgs, EvalCommand, EvalCommonArgs, EvalImageArgs};
 
@@ -57,52 +58,29 @@ fn evaluate_audio(args: &EvalAudioArgs) -> Result<ExitCode> {
             }
         }
     }
-    let show_progress = std::io::stderr().is_terminal();
     let files = audio::load_audio(&args.paths, args.max_files)?;
-    if show_progress {
+    if std::io::stderr().is_terminal() {
         let seconds: f64 = files
             .iter()
             .map(|(_, s)| s.len() as f64 / f64::from(audio::SPEECH_RATE))
             .sum();
         eprintln!("{} files, {seconds:.1} s", files.len());
     }
-    let progress = |msg: &str| {
-        if show_progress {
-            eprint!("\r\x1b[2K{msg}");
-        }
-    };
     let started = std::time::Instant::now();
-    let report = audio::run_audio_eval(&files, &options, &progress)?;
-    if show_progress {
-        eprint!("\r\x1b[2K");
-    }
+    let report = with_progress(|progress| audio::run_audio_eval(&files, &options, progress))?;
     println!("{}", report.to_table());
     eprintln!("measured in {:.1} s", started.elapsed().as_secs_f64());
-    if let Some(path) = &args.json {
-        std::fs::write(path, report.to_json_pretty()?)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        eprintln!("wrote {}", path.display());
-    }
-    if let Some(path) = &args.plot {
-        std::fs::write(path, audio::rate_quality_svg(&report)?)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        eprintln!("wrote {}", path.display());
-    }
-    let errors: Vec<_> = report.errors().collect();
-    for point in &errors {
-        eprintln!(
-            "ncodec: {} {} on {}: {}",
-            point.contender,
-            point.label,
-            point.file,
-            point.error.as_deref().unwrap_or("failed")
-        );
-    }
-    Ok(if errors.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    write_output(args.json.as_deref(), || Ok(report.to_json_pretty()?))?;
+    write_output(args.plot.as_deref(), || {
+        Ok(audio::rate_quality_svg(&report)?)
+    })?;
+    Ok(report_failures(report.errors().map(|point| {
+        let error = point.error.as_deref().unwrap_or("failed");
+        format!(
+            "{} {} on {}: {error}",
+            point.contender, point.label, point.file
+        )
+    })))
 }
 
 /// Runs the image evaluation, prints the table, writes JSON and the plot if asked.
@@ -141,48 +119,23 @@ fn evaluate_images(args: &EvalImageArgs) -> Result<ExitCode> {
             }
         }
     }
-    let show_progress = std::io::stderr().is_terminal();
     let photos = images::load_images(&args.paths, args.max_images)?;
-    if show_progress {
+    if std::io::stderr().is_terminal() {
         eprintln!("{} photos", photos.len());
     }
-    let progress = |msg: &str| {
-        if show_progress {
-            eprint!("\r\x1b[2K{msg}");
-        }
-    };
     let started = std::time::Instant::now();
-    let report = images::run_image_eval(&photos, &options, &progress)?;
-    if show_progress {
-        eprint!("\r\x1b[2K");
-    }
+    let report = with_progress(|progress| images::run_image_eval(&photos, &options, progress))?;
     println!("{}", report.to_table());
     eprintln!("measured in {:.1} s", started.elapsed().as_secs_f64());
-    if let Some(path) = &args.json {
-        std::fs::write(path, report.to_json_pretty()?)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        eprintln!("wrote {}", path.display());
-    }
-    if let Some(path) = &args.plot {
-        std::fs::write(path, images::rd_plot_svg(&report)?)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        eprintln!("wrote {}", path.display());
-    }
-    let errors: Vec<_> = report.errors().collect();
-    for point in &errors {
-        eprintln!(
-            "ncodec: {} {} on {}: {}",
-            point.contender,
-            point.label,
-            point.image,
-            point.error.as_deref().unwrap_or("failed")
-        );
-    }
-    Ok(if errors.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    write_output(args.json.as_deref(), || Ok(report.to_json_pretty()?))?;
+    write_output(args.plot.as_deref(), || Ok(images::rd_plot_svg(&report)?))?;
+    Ok(report_failures(report.errors().map(|point| {
+        let error = point.error.as_deref().unwrap_or("failed");
+        format!(
+            "{} {} on {}: {error}",
+            point.contender, point.label, point.image
+        )
+    })))
 }
 
 /// Runs the bytes evaluation on named buffers, prints the table, writes JSON if asked.
@@ -200,41 +153,54 @@ pub fn evaluate(files: &[(String, Vec<u8>)], args: &EvalCommonArgs) -> Result<Ex
         selection = Selection::from_names(&with_reference).with_baselines(!args.no_baselines);
     }
     let contenders = selection.apply(all_contenders(args.threads))?;
-    let show_progress = std::io::stderr().is_terminal();
-    let progress = |msg: &str| {
-        if show_progress {
+    let options = EvalOptions::default().repeats(args.repeats.max(1));
+    let report = with_progress(|progress| run_bytes_eval(files, &contenders, &options, progress))?;
+    println!("{}", report.to_table());
+    write_output(args.json.as_deref(), || Ok(report.to_json_pretty()?))?;
+    Ok(report_failures(report.errors().map(|row| {
+        let error = row.error.as_deref().unwrap_or("failed");
+        format!("{} on {}: {error}", row.contender, row.file)
+    })))
+}
+
+/// Runs `measure` with its progress messages shown on one line of a terminal's stderr
+/// (and nowhere when stderr is not a terminal), the line cleared at the end.
+fn with_progress<T>(measure: impl FnOnce(&(dyn Fn(&str) + Sync)) -> T) -> T {
+    let show = std::io::stderr().is_terminal();
+    let progress = move |msg: &str| {
+        if show {
             eprint!("\r\x1b[2K{msg}");
         }
     };
-    let options = EvalOptions::default().repeats(args.repeats.max(1));
-    let report = run_bytes_eval(files, &contenders, &options, &progress)?;
-    if show_progress {
+    let result = measure(&progress);
+    if show {
         eprint!("\r\x1b[2K");
     }
-    print_report(&report, args)
+    result
 }
 
-fn print_report(report: &Report, args: &EvalCommonArgs) -> Result<ExitCode> {
-    println!("{}", report.to_table());
-    if let Some(path) = &args.json {
-        std::fs::write(path, report.to_json_pretty()?)
+/// Writes what `contents` makes to `path` when a path was asked for, and says so.
+fn write_output(path: Option<&Path>, contents: impl FnOnce() -> Result<String>) -> Result<()> {
+    if let Some(path) = path {
+        std::fs::write(path, contents()?)
             .with_context(|| format!("cannot write {}", path.display()))?;
         eprintln!("wrote {}", path.display());
     }
-    let errors: Vec<_> = report.errors().collect();
-    for row in &errors {
-        eprintln!(
-            "ncodec: {} on {}: {}",
-            row.contender,
-            row.file,
-            row.error.as_deref().unwrap_or("failed")
-        );
+    Ok(())
+}
+
+/// Prints each failed coding on stderr; the exit code fails if there was any.
+fn report_failures(failures: impl Iterator<Item = String>) -> ExitCode {
+    let mut any = false;
+    for failure in failures {
+        eprintln!("ncodec: {failure}");
+        any = true;
     }
-    Ok(if errors.is_empty() {
-        ExitCode::SUCCESS
-    } else {
+    if any {
         ExitCode::FAILURE
-    })
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 /// `ncodec eval audio --lossless`: `pcm` against `flac -8` on the files as they are.
@@ -289,11 +255,9 @@ fn evaluate_lossless_audio(args: &EvalAudioArgs) -> Result<ExitCode> {
             total.contender, total.bits_per_sample, total.encode_realtime, total.decode_realtime
         );
     }
-    if let Some(path) = &args.json {
-        std::fs::write(path, serde_json::to_string_pretty(&report)?)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        eprintln!("wrote {}", path.display());
-    }
+    write_output(args.json.as_deref(), || {
+        Ok(serde_json::to_string_pretty(&report)?)
+    })?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -325,10 +289,6 @@ fn evaluate_lossless_images(args: &EvalImageArgs) -> Result<ExitCode> {
     }
     println!();
     print!("{}", report.to_table());
-    if let Some(path) = &args.json {
-        std::fs::write(path, report.to_json_pretty()?)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        eprintln!("wrote {}", path.display());
-    }
+    write_output(args.json.as_deref(), || Ok(report.to_json_pretty()?))?;
     Ok(ExitCode::SUCCESS)
 }
