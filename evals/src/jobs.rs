@@ -21,14 +21,24 @@ pub(crate) fn job_grid<C: Copy, S: Copy>(
         .collect()
 }
 
-/// Runs `work(index, job)` on every job with `threads` workers (0 = one per available
-/// core, never more than there are jobs) and returns the results in the jobs' order. A
-/// job whose `work` panics gets `stopped(job)` instead, and the others still run: one
-/// failing coder never loses the rest of an hour-long evaluation.
+/// How the jobs of an evaluation report themselves while they run.
+pub(crate) struct Progress<'a, J> {
+    /// What a job is, e.g. "jpeg q50 on photo.png".
+    pub describe: &'a (dyn Fn(&J) -> String + Sync),
+    /// Receives "[i/n] what" as each job starts.
+    pub report: &'a (dyn Fn(&str) + Sync),
+}
+
+/// Runs `work(job)` on every job with `threads` workers (0 = one per available core,
+/// never more than there are jobs), reporting "[i/n] job" to `progress` as each starts,
+/// and returns the results in the jobs' order. A job whose `work` panics gets
+/// `stopped(job)` instead, and the others still run: one failing coder never loses the
+/// rest of an hour-long evaluation.
 pub(crate) fn run_jobs<J: Sync, T: Send>(
     jobs: &[J],
     threads: usize,
-    work: impl Fn(usize, &J) -> T + Sync,
+    progress: Progress<'_, J>,
+    work: impl Fn(&J) -> T + Sync,
     stopped: impl Fn(&J) -> T,
 ) -> Vec<T> {
     let threads = match threads {
@@ -46,7 +56,13 @@ pub(crate) fn run_jobs<J: Sync, T: Send>(
                 let Some(job) = jobs.get(index) else {
                     break;
                 };
-                let result = catch_unwind(AssertUnwindSafe(|| work(index, job))).ok();
+                (progress.report)(&format!(
+                    "[{}/{}] {}",
+                    index + 1,
+                    jobs.len(),
+                    (progress.describe)(job)
+                ));
+                let result = catch_unwind(AssertUnwindSafe(|| work(job))).ok();
                 if let Ok(mut slots) = results.lock() {
                     slots[index] = result;
                 }
@@ -83,15 +99,42 @@ mod tests {
         assert!(job_grid(&contenders, 0).is_empty());
     }
 
+    fn quiet<J>() -> Progress<'static, J> {
+        Progress {
+            describe: &|_| String::new(),
+            report: &|_| {},
+        }
+    }
+
+    #[test]
+    fn every_job_is_reported_once_with_its_number_and_the_count() {
+        let jobs = ['a', 'b', 'c'];
+        let lines = Mutex::new(Vec::new());
+        let report = |line: &str| lines.lock().unwrap().push(line.to_string());
+        run_jobs(
+            &jobs,
+            2,
+            Progress {
+                describe: &|job: &char| format!("job {job}"),
+                report: &report,
+            },
+            |&job| job,
+            |&job| job,
+        );
+        let mut lines = lines.into_inner().unwrap();
+        lines.sort();
+        assert_eq!(lines, ["[1/3] job a", "[2/3] job b", "[3/3] job c"]);
+    }
+
     #[test]
     fn results_keep_the_job_order_on_any_thread_count() {
         let jobs: Vec<u64> = (0..37).collect();
         for threads in [0, 1, 3, 100] {
-            let results = run_jobs(&jobs, threads, |index, &job| (index, job * job), |_| (0, 0));
-            let expected: Vec<(usize, u64)> = jobs.iter().map(|&j| (j as usize, j * j)).collect();
+            let results = run_jobs(&jobs, threads, quiet(), |&job| job * job, |_| 0);
+            let expected: Vec<u64> = jobs.iter().map(|&j| j * j).collect();
             assert_eq!(results, expected, "{threads} threads");
         }
-        let none: Vec<u8> = run_jobs(&[], 2, |_, &j: &u8| j, |_| 0);
+        let none: Vec<u8> = run_jobs(&[], 2, quiet(), |&j: &u8| j, |_| 0);
         assert!(none.is_empty());
     }
 
@@ -101,7 +144,8 @@ mod tests {
         let results = run_jobs(
             &jobs,
             1,
-            |_, &job| {
+            quiet(),
+            |&job| {
                 assert_ne!(job, 3, "job 3 fails");
                 job * 10
             },

@@ -12,7 +12,7 @@ use super::baselines::{SpeechBaseline, SPEECH_RATE};
 use super::metrics::{mel_distance, pesq_nb, pesq_wb, stoi, MetricError};
 use super::ncodec_speech::{ncodec_speech_decode, ncodec_speech_encode, ncodec_speech_level_count};
 use crate::images::{render_table, Unavailable};
-use crate::jobs::{job_grid, run_jobs};
+use crate::jobs::{job_grid, run_jobs, Progress};
 use crate::EvalError;
 
 /// One rate–quality curve to measure: a baseline over its bitrates, or ncodec's learned
@@ -415,15 +415,19 @@ pub fn run_audio_eval(
     let points = run_jobs(
         &jobs,
         options.threads,
-        |index, &(contender, setting, file)| {
+        Progress {
+            describe: &|&(contender, setting, file)| {
+                format!(
+                    "{} {} on {}",
+                    contender.name(),
+                    contender.setting_label(setting),
+                    files[file].0
+                )
+            },
+            report: progress,
+        },
+        |&(contender, setting, file)| {
             let (name, samples) = &files[file];
-            progress(&format!(
-                "[{}/{}] {} {} on {name}",
-                index + 1,
-                jobs.len(),
-                contender.name(),
-                contender.setting_label(setting)
-            ));
             measure(&contender, setting, name, samples)
         },
         |&(contender, setting, file)| {

@@ -12,7 +12,7 @@ use super::baselines::ImageBaseline;
 use super::bd_rate::{bd_rate, rate_delta_at_points, RatePoint, MIN_POINTS};
 use super::metrics::{ms_ssim, ms_ssim_db, psnr};
 use super::ncodec_image::{ncodec_decode, ncodec_encode, ncodec_level_count};
-use crate::jobs::{job_grid, run_jobs};
+use crate::jobs::{job_grid, run_jobs, Progress};
 use crate::EvalError;
 
 /// One rate–distortion curve to measure: a baseline over its quality sweep, or ncodec's
@@ -472,15 +472,19 @@ pub fn run_image_eval(
     let points = run_jobs(
         &jobs,
         options.threads,
-        |index, &(contender, setting, image)| {
+        Progress {
+            describe: &|&(contender, setting, image)| {
+                format!(
+                    "{} {} on {}",
+                    contender.name(),
+                    contender.setting_label(setting),
+                    images[image].0
+                )
+            },
+            report: progress,
+        },
+        |&(contender, setting, image)| {
             let (name, photo) = &images[image];
-            progress(&format!(
-                "[{}/{}] {} {} on {name}",
-                index + 1,
-                jobs.len(),
-                contender.name(),
-                contender.setting_label(setting)
-            ));
             measure(&contender, setting, name, photo)
         },
         |&(contender, setting, image)| {
