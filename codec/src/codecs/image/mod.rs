@@ -120,7 +120,7 @@ const DEFAULT_LEVEL: u8 = 4;
 pub const MODEL_ID: u16 = 3;
 
 /// Revision of the payload layout and of how latents are coded; it enters the model hash.
-const REVISION: &[u8] = b"ncodec-image-3";
+const REVISION: &[u8] = b"ncodec-image-4";
 
 /// Payload layout version (first payload byte).
 const PAYLOAD_VERSION: u8 = 2;
@@ -318,6 +318,7 @@ fn encode_at(image: &RawImage, level: u8, effort: u8) -> Result<Vec<u8>, Error> 
     let tables = priors(model)?;
     let lambda = MODEL_LAMBDAS[index.min(MODEL_LAMBDAS.len() - 1)];
     let mut latents = rounding::round_latents(model, &y, lambda);
+    latents = rounding::round_in_context(model, &y, lambda, &tables, latents, 1);
     let (latent_h, latent_w) = (y.height, y.width);
     if let Some((iterations, lr)) = EFFORT_REFINEMENT[usize::from(effort.clamp(1, 3)) - 1] {
         let refinement = refine::Refinement {
