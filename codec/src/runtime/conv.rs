@@ -117,6 +117,7 @@ impl Conv2d {
                     (&self.weights, self.inputs * k * k, 1),
                     (&col, n, 1),
                     &mut out,
+                    Output::AddTo,
                 );
                 out
             })
@@ -137,8 +138,20 @@ fn rows_per_band(width: usize) -> usize {
     (4096 / width.max(1)).max(1)
 }
 
-/// `c[m × n] += a[m × k] · b[k × n]` with `(slice, row stride, column stride)` operands,
-/// `c` row-major.
+/// How [`gemm`] treats the values already in its output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Output {
+    /// `c += a·b`.
+    AddTo,
+    /// `c = a·b`, without reading `c`. Fresh zeroed buffers should take this: reading
+    /// their untouched pages first maps the shared zero page, and the write that follows
+    /// then copies it and flushes every core's TLB, page by page (on a 768×512 decode
+    /// with two threads that cost more time than the arithmetic).
+    Overwrite,
+}
+
+/// `c[m × n] (+)= a[m × k] · b[k × n]` with `(slice, row stride, column stride)`
+/// operands, `c` row-major.
 fn gemm(
     m: usize,
     k: usize,
@@ -146,6 +159,7 @@ fn gemm(
     a: (&[f32], usize, usize),
     b: (&[f32], usize, usize),
     c: &mut [f32],
+    output: Output,
 ) {
     if m == 0 || k == 0 || n == 0 {
         return;
@@ -170,7 +184,7 @@ fn gemm(
             b.0.as_ptr(),
             b.1 as isize,
             b.2 as isize,
-            1.0,
+            if output == Output::AddTo { 1.0 } else { 0.0 },
             c.as_mut_ptr(),
             n as isize,
             1,
@@ -250,6 +264,7 @@ impl ConvTranspose2d {
                     (&self.weights, 1, taps),
                     (&x.data[r0 * x.width..], plane, 1),
                     &mut cols,
+                    Output::Overwrite,
                 );
                 cols
             })
@@ -324,7 +339,15 @@ impl GdnLite {
         for o in 0..c {
             norm[o * len..][..len].fill(self.beta.get(o).copied().unwrap_or(1.0));
         }
-        gemm(c, c, len, (&self.gamma, c, 1), (&abs, len, 1), &mut norm);
+        gemm(
+            c,
+            c,
+            len,
+            (&self.gamma, c, 1),
+            (&abs, len, 1),
+            &mut norm,
+            Output::AddTo,
+        );
         norm
     }
 
@@ -355,7 +378,15 @@ impl GdnLite {
                 }
                 // back[j] = Σ_o γ[o][j] · grad[o] · x[o]
                 let mut back = vec![0.0f32; c * len];
-                gemm(c, c, len, (&self.gamma, 1, c), (&gx, len, 1), &mut back);
+                gemm(
+                    c,
+                    c,
+                    len,
+                    (&self.gamma, 1, c),
+                    (&gx, len, 1),
+                    &mut back,
+                    Output::Overwrite,
+                );
                 let mut result = vec![0.0f32; c * len];
                 for j in 0..c {
                     for t in 0..len {
@@ -418,6 +449,19 @@ mod tests {
 
     fn ramp(n: usize, k: usize) -> Vec<f32> {
         (0..n).map(|i| ((i * k) % 17) as f32 / 8.0 - 1.0).collect()
+    }
+
+    #[test]
+    fn gemm_adds_to_its_output_or_overwrites_it_unread() {
+        // a = [[1, 2], [3, 4]], b = [[5, 6], [7, 8]]: a·b = [[19, 22], [43, 50]].
+        let (a, b) = ([1.0f32, 2.0, 3.0, 4.0], [5.0f32, 6.0, 7.0, 8.0]);
+        let mut c = [1.0f32; 4];
+        gemm(2, 2, 2, (&a, 2, 1), (&b, 2, 1), &mut c, Output::AddTo);
+        assert_eq!(c, [20.0, 23.0, 44.0, 51.0]);
+        // NaN would survive any read of the old values (NaN · 0 is NaN).
+        let mut c = [f32::NAN; 4];
+        gemm(2, 2, 2, (&a, 2, 1), (&b, 2, 1), &mut c, Output::Overwrite);
+        assert_eq!(c, [19.0, 22.0, 43.0, 50.0]);
     }
 
     /// The textbook definition, one output value at a time.
