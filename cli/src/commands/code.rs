@@ -11,7 +11,7 @@ use anyhow::{bail, Context, Result};
 
 use crate::args::CodingArgs;
 use crate::output::{copy_permissions, is_stdin, open_input, Sink};
-use crate::progress::{bar, ProgressReader};
+use crate::progress::{bar, spinner, ProgressReader};
 
 /// Which way to code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -262,7 +262,24 @@ fn code_one(
             pixels = Some(u64::from(raw.width) * u64::from(raw.height));
             let ppm = raw.to_ppm();
             let size = ppm.len() as u64;
-            compress_stream(&mut ppm.as_slice(), sink.writer(), options, Some(size))?
+            let refining = match args.effort {
+                Some(effort) if effort >= 2 && !lossless_photo => spinner(
+                    &format!(
+                        "{}: refining the latents at effort {effort} ({})",
+                        display_name(input),
+                        if effort >= 3 {
+                            "minutes for a large photo"
+                        } else {
+                            "seconds for a large photo"
+                        }
+                    ),
+                    args.quiet,
+                ),
+                _ => indicatif::ProgressBar::hidden(),
+            };
+            let written = compress_stream(&mut ppm.as_slice(), sink.writer(), options, Some(size));
+            refining.finish_and_clear();
+            written?
         }
         Direction::Compress if options.codec_name() == SPEECH_CODEC => {
             let name = input.file_name().and_then(|n| n.to_str());
