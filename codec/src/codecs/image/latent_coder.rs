@@ -593,12 +593,10 @@ mod tests {
         assert!(one > zero && zero > 0.0, "{zero} {one}");
     }
 
-    #[test]
-    fn a_non_zero_costs_more_in_a_quiet_region_than_in_a_busy_one() {
-        let range = 63;
-        let table = laplace_table(range, 1.5);
-        let (h, w) = (32, 32);
-        let latents: Vec<i32> = (0..h * w)
+    /// An `h × w` plane of latents that are zero on the left half and spread over -4..=4
+    /// on the right.
+    fn half_quiet_half_busy(h: usize, w: usize) -> Vec<i32> {
+        (0..h * w)
             .map(|i| {
                 let (y, x) = (i / w, i % w);
                 if x < w / 2 {
@@ -607,7 +605,15 @@ mod tests {
                     ((x * 7 + y * 3) % 9) as i32 - 4
                 }
             })
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn a_non_zero_costs_more_in_a_quiet_region_than_in_a_busy_one() {
+        let range = 63;
+        let table = laplace_table(range, 1.5);
+        let (h, w) = (32, 32);
+        let latents = half_quiet_half_busy(h, w);
         // Price 0 and 1 everywhere.
         let zeros = vec![0; h * w];
         let bits = candidate_bits(&latents, &zeros, &[&table], range, h, w);
@@ -623,16 +629,7 @@ mod tests {
         let range = 63;
         let table = laplace_table(range, 1.5);
         let (h, w) = (32, 32);
-        let latents: Vec<i32> = (0..h * w)
-            .map(|i| {
-                let (y, x) = (i / w, i % w);
-                if x < w / 2 {
-                    0
-                } else {
-                    ((x * 7 + y * 3) % 9) as i32 - 4
-                }
-            })
-            .collect();
+        let latents = half_quiet_half_busy(h, w);
         let bytes = encode(&latents, &[&table], range, h, w);
         let static_bits: f64 = latents
             .iter()
