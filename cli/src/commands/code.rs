@@ -263,7 +263,7 @@ fn code_one(
             let ppm = raw.to_ppm();
             let size = ppm.len() as u64;
             let refining = match args.effort {
-                Some(effort) if effort >= 2 && !lossless_photo => spinner(
+                Some(effort) if effort >= 2 => spinner(
                     &format!(
                         "{}: refining the latents at effort {effort} ({})",
                         display_name(input),
