@@ -1,8 +1,9 @@
 //! The lossy `image` codec through the public API: a pinned file still decodes to the
 //! same picture, and whole frames round-trip with the properties users rely on.
 //!
-//! `golden/photo-image.ncz` is the embedded chelsea photo at quality 1; its decoded PSNR
-//! against the original is pinned in `golden/photo-image.psnr`. Pixels may differ in the
+//! `golden/photo-image.ncz` is the embedded chelsea photo at quality 1 and
+//! `golden/photo-image-q3.ncz` at quality 3 (with a residual layer); their decoded PSNRs
+//! against the original are pinned in `golden/photo-image*.psnr`. Pixels may differ in the
 //! last bit between CPUs (the synthesis is float), the parse never does, so the PSNR must
 //! match to 0.02 dB. After shipping new image weights: `NCODEC_BLESS=1 cargo test -p
 //! ncodec --test image`.
@@ -49,28 +50,31 @@ fn options(quality: u8) -> CompressOptions {
 }
 
 #[test]
-fn pinned_file_decodes_to_the_same_picture() {
+fn pinned_files_decode_to_the_same_picture() {
     let original = chelsea();
-    let ncz = golden_dir().join("photo-image.ncz");
-    let pinned = golden_dir().join("photo-image.psnr");
-    if std::env::var_os("NCODEC_BLESS").is_some() {
-        let packed = compress(&original.to_ppm(), &options(1)).unwrap();
+    // Level 1 is the model alone; level 3 adds a residual layer.
+    for (quality, name) in [(1, "photo-image"), (3, "photo-image-q3")] {
+        let ncz = golden_dir().join(format!("{name}.ncz"));
+        let pinned = golden_dir().join(format!("{name}.psnr"));
+        if std::env::var_os("NCODEC_BLESS").is_some() {
+            let packed = compress(&original.to_ppm(), &options(quality)).unwrap();
+            let decoded = RawImage::from_ppm(&decompress(&packed).unwrap()).unwrap();
+            std::fs::write(&ncz, &packed).unwrap();
+            std::fs::write(&pinned, format!("{:.4}\n", psnr(&original, &decoded))).unwrap();
+        }
+        let packed = std::fs::read(&ncz).expect("golden file (NCODEC_BLESS=1 writes it)");
+        let expected: f64 = std::fs::read_to_string(&pinned)
+            .expect("pinned PSNR")
+            .trim()
+            .parse()
+            .expect("a number");
         let decoded = RawImage::from_ppm(&decompress(&packed).unwrap()).unwrap();
-        std::fs::write(&ncz, &packed).unwrap();
-        std::fs::write(&pinned, format!("{:.4}\n", psnr(&original, &decoded))).unwrap();
+        let got = psnr(&original, &decoded);
+        assert!(
+            (got - expected).abs() < 0.02,
+            "{name}: decoded PSNR {got:.4} dB, pinned {expected:.4} dB"
+        );
     }
-    let packed = std::fs::read(&ncz).expect("golden file (NCODEC_BLESS=1 writes it)");
-    let expected: f64 = std::fs::read_to_string(&pinned)
-        .expect("pinned PSNR")
-        .trim()
-        .parse()
-        .expect("a number");
-    let decoded = RawImage::from_ppm(&decompress(&packed).unwrap()).unwrap();
-    let got = psnr(&original, &decoded);
-    assert!(
-        (got - expected).abs() < 0.02,
-        "decoded PSNR {got:.4} dB, pinned {expected:.4} dB"
-    );
 }
 
 #[test]
@@ -94,13 +98,15 @@ fn every_level_round_trips_and_higher_levels_are_better() {
 
 #[test]
 fn truncated_and_damaged_image_files_are_clean_errors() {
-    let packed = std::fs::read(golden_dir().join("photo-image.ncz")).unwrap();
-    for cut in [0, 10, 30, packed.len() / 2, packed.len() - 1] {
-        assert!(decompress(&packed[..cut]).is_err(), "cut at {cut}");
-    }
-    for at in [5, 40, packed.len() / 2, packed.len() - 3] {
-        let mut bad = packed.clone();
-        bad[at] ^= 0x41;
-        assert!(decompress(&bad).is_err(), "flip at {at}");
+    for name in ["photo-image.ncz", "photo-image-q3.ncz"] {
+        let packed = std::fs::read(golden_dir().join(name)).unwrap();
+        for cut in [0, 10, 30, packed.len() / 2, packed.len() - 1] {
+            assert!(decompress(&packed[..cut]).is_err(), "{name}: cut at {cut}");
+        }
+        for at in [5, 40, packed.len() / 2, packed.len() - 3] {
+            let mut bad = packed.clone();
+            bad[at] ^= 0x41;
+            assert!(decompress(&bad).is_err(), "{name}: flip at {at}");
+        }
     }
 }

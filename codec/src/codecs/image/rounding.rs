@@ -139,7 +139,7 @@ mod tests {
 
     #[test]
     fn values_near_integers_round_to_them_and_ties_go_to_the_cheaper_integer() {
-        let model = shipped_model(1).unwrap();
+        let model = shipped_model(0).unwrap();
         let latent = model.shape().latent;
         // Per channel: 2.02 (near an integer), 0.5 (a tie in distance).
         let data: Vec<f32> = (0..latent).flat_map(|_| [2.02f32, 0.5]).collect();
@@ -163,7 +163,7 @@ mod tests {
 
     #[test]
     fn in_context_a_lone_latent_among_zeros_rounds_to_zero_more_often() {
-        let model = shipped_model(2).unwrap();
+        let model = shipped_model(0).unwrap();
         let latent = model.shape().latent;
         let (h, w) = (8usize, 8usize);
         // Every channel zero but for a few 0.75s.
@@ -176,7 +176,7 @@ mod tests {
             width: w,
             data,
         };
-        let lambda = 0.0067;
+        let lambda = 0.0018;
         let tables = crate::codecs::image::priors(model).unwrap();
         let plain = round_latents(model, &y, lambda);
         let in_context = round_in_context(model, &y, lambda, &tables, plain.clone(), 1);
@@ -192,7 +192,7 @@ mod tests {
 
     #[test]
     fn a_larger_lambda_rounds_closer_to_nearest() {
-        let model = shipped_model(1).unwrap();
+        let model = shipped_model(0).unwrap();
         let latent = model.shape().latent;
         let data: Vec<f32> = (0..latent * 40)
             .map(|i| (i % 40) as f32 * 0.05 - 1.0)
