@@ -21,6 +21,7 @@
 //! The encoder can also ask what each of two candidate values would cost at a latent's
 //! place in the stream ([`candidate_bits`]), which its rounding uses.
 
+use super::bit_cost;
 use crate::codecs::cm::apm::Apm;
 use crate::codecs::cm::counter::Counter;
 use crate::codecs::cm::logistic::stretch;
@@ -391,8 +392,8 @@ impl Probe<'_> {
     fn bits(&mut self, v: i32) -> f32 {
         let mut bits = 0.0f32;
         let mut cost = |bit: bool, bin: usize| {
-            let p1 = self.model.p(self.channel, &self.context, bin) as f32 / 65536.0;
-            bits -= (if bit { p1 } else { 1.0 - p1 }).log2();
+            // The mixer's probabilities lie in 32..=65504, inside bit_cost's clamp.
+            bits += bit_cost(self.model.p(self.channel, &self.context, bin), bit);
         };
         cost(v != 0, 0);
         if v == 0 {

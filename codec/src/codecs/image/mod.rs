@@ -304,6 +304,14 @@ fn priors(model: &ImageAe) -> Result<Vec<&crate::entropy::FrequencyTable>, Error
         .collect()
 }
 
+/// Bits a binary coder spends on `bit` at 16-bit probability `p1` of a one (kept inside
+/// 1..=65535, so a counter that reached 0 or 1 still prices both outcomes finitely); the
+/// encoders' estimate for choosing what to code, never part of the parse.
+fn bit_cost(p1: u32, bit: bool) -> f32 {
+    let p1 = p1.clamp(1, 65535) as f32 / 65536.0;
+    -(if bit { p1 } else { 1.0 - p1 }).log2()
+}
+
 /// Refuses images beyond [`transform::MAX_PIXELS`].
 fn check_pixels(width: u32, height: u32) -> Result<(), Error> {
     let pixels = u64::from(width) * u64::from(height);

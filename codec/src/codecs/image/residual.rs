@@ -30,7 +30,7 @@
 
 use std::f32::consts::FRAC_1_SQRT_2;
 
-use super::RawImage;
+use super::{bit_cost, RawImage};
 use crate::codecs::cm::counter::Counter;
 use crate::entropy::{RangeDecoder, RangeEncoder};
 use crate::Error;
@@ -391,12 +391,6 @@ fn transform(original: &RawImage, base: &RawImage) -> Vec<Vec<f32>> {
         .collect()
 }
 
-/// Bits the coder spends on `bit` at probability `p1` (16-bit) of a one.
-fn bit_cost(p1: u32, bit: bool) -> f32 {
-    let p1 = p1.clamp(1, 65535) as f32 / 65536.0;
-    -(if bit { p1 } else { 1.0 - p1 }).log2()
-}
-
 /// Bits the coder spends on magnitude `level` (≥ 1) at `slot`: sign, greater-than-one flag
 /// and Exp-Golomb remainder (the last flag not included).
 fn magnitude_cost(model: &Model, slot: Slot, level: u32) -> f32 {
@@ -408,7 +402,7 @@ fn magnitude_cost(model: &Model, slot: Slot, level: u32) -> f32 {
             bits += bit_cost(model.prefix[slot.prefix(e)].p16(), true) + 1.0;
             e += 1;
         }
-        bits += bit_cost(model.prefix[slot.prefix(e.min(MAX_PREFIX))].p16(), false);
+        bits += bit_cost(model.prefix[slot.prefix(e)].p16(), false);
     }
     bits
 }
@@ -425,14 +419,17 @@ fn quantise_block(
     lambda: f32,
     out: &mut [i32],
 ) {
-    // The cost of each coefficient as chosen, with a last flag of 0 for non-zero ones.
+    // The cost of each coefficient as chosen, with a last flag of 0 for non-zero ones, and
+    // what ending the block there would change (a last flag of 1 instead).
     let mut kept = [0.0f32; COEFFS];
+    let mut ending = [0.0f32; COEFFS];
     for k in 0..COEFFS {
         let c = coefficients[k].abs();
         let rounded = (c + 0.5).floor() as u32;
         let slot = Slot::of(class, out, k);
         let significance = model.significant[slot.significant()].p16();
-        let last0 = bit_cost(model.last[slot.last()].p16(), false);
+        let last = model.last[slot.last()].p16();
+        let last0 = bit_cost(last, false);
         let mut best = (c * c + lambda * bit_cost(significance, false), 0u32);
         for level in [rounded.saturating_sub(1), rounded] {
             if level == 0 {
@@ -446,12 +443,12 @@ fn quantise_block(
             }
         }
         kept[k] = best.0;
+        ending[k] = lambda * (bit_cost(last, true) - last0);
         let level = best.1 as i32;
         out[k] = if coefficients[k] < 0.0 { -level } else { level };
     }
     // Where to stop: after the non-zero coefficient with the least total cost.
-    let energy: Vec<f32> = coefficients.iter().map(|c| c * c).collect();
-    let mut dropped: f32 = energy.iter().sum();
+    let mut dropped: f32 = coefficients.iter().map(|c| c * c).sum();
     let mut best = (
         dropped + lambda * bit_cost(model.coded[context].p16(), false),
         None,
@@ -460,14 +457,11 @@ fn quantise_block(
     let mut prefix = 0.0f32;
     for k in 0..COEFFS {
         prefix += kept[k];
-        dropped -= energy[k];
+        dropped -= coefficients[k] * coefficients[k];
         if out[k] == 0 {
             continue;
         }
-        let slot = Slot::of(class, out, k);
-        let last = model.last[slot.last()].p16();
-        let cost =
-            prefix + dropped + coded + lambda * (bit_cost(last, true) - bit_cost(last, false));
+        let cost = prefix + dropped + coded + ending[k];
         if cost < best.0 {
             best = (cost, Some(k));
         }
