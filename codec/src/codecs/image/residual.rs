@@ -10,8 +10,9 @@
 //! every coefficient (what minimises MSE), and adaptive binary arithmetic coding of the
 //! integer coefficients in zigzag order: per block a coded flag, then per coefficient up
 //! to the last non-zero one a significance bit, a sign, a greater-than-one bit, an
-//! Exp-Golomb remainder and a last flag, with contexts from the frequency, the previous
-//! two coefficients and the neighbouring blocks.
+//! Exp-Golomb remainder and a last flag, with contexts from the frequency, the magnitudes
+//! of the coefficients to the left, above and before (see [`NEIGHBOURHOODS`]) and the
+//! neighbouring blocks.
 //!
 //! The encoder quantises each block against what the adaptive coder would really spend
 //! on it at that point ([`quantise_block`]: each coefficient rounded, one less or zero,
@@ -29,6 +30,7 @@
 //! decide pixel values.
 
 use std::f32::consts::FRAC_1_SQRT_2;
+use std::sync::OnceLock;
 
 use super::{bit_cost, RawImage};
 use crate::codecs::cm::counter::Counter;
@@ -56,8 +58,12 @@ const FREQUENCY_CLASSES: usize = 22;
 const LAST_CLASSES: usize = 21;
 /// Classes of the greater-than-one flag: positions 0..5, then one for the rest.
 const MAGNITUDE_CLASSES: usize = 6;
-/// Values of the neighbourhood context: `min(|q[k−1]|, 2) + min(|q[k−2]|, 1)`.
-const NEIGHBOURHOODS: usize = 4;
+/// Values of the neighbourhood context: the magnitudes of the coefficients to the left and
+/// above (in the 8×8 grid) and of the one before (in zigzag order), summed and capped at 7.
+/// On 24 train photos this saved 0.8 % BD-rate over session 16's `min(|q[k−1]|, 2) +
+/// min(|q[k−2]|, 1)` (zigzag neighbours only); 2D neighbours alone 0.6 %, a cap of 11 the
+/// same as 7.
+const NEIGHBOURHOODS: usize = 8;
 /// Probability one half in the coder's 16-bit units (signs and Exp-Golomb suffixes).
 const HALF: u32 = 1 << 15;
 
@@ -83,6 +89,29 @@ fn dct_basis() -> [[f32; BLOCK]; BLOCK] {
         }
     }
     basis
+}
+
+/// [`neighbours`], computed once.
+static NEIGHBOURS: OnceLock<[(Option<usize>, Option<usize>); COEFFS]> = OnceLock::new();
+
+/// The zigzag positions of each zigzag position's left and top neighbours in the block's
+/// 8×8 grid (the next lower horizontal and vertical frequencies), which zigzag order
+/// always codes before it.
+fn neighbours() -> [(Option<usize>, Option<usize>); COEFFS] {
+    let order = zigzag();
+    let mut inverse = [0usize; COEFFS];
+    for (z, &r) in order.iter().enumerate() {
+        inverse[r] = z;
+    }
+    let mut out = [(None, None); COEFFS];
+    for (slot, &r) in out.iter_mut().zip(&order) {
+        let (i, j) = (r / BLOCK, r % BLOCK);
+        *slot = (
+            (j > 0).then(|| inverse[r - 1]),
+            (i > 0).then(|| inverse[r - BLOCK]),
+        );
+    }
+    out
 }
 
 /// Raster index within a block of each zigzag position (JPEG's order).
@@ -144,15 +173,14 @@ struct Slot {
 
 impl Slot {
     fn of(class: usize, block: &[i32], position: usize) -> Self {
-        let back = |d: usize| {
-            position
-                .checked_sub(d)
-                .map_or(0, |k| block[k].unsigned_abs() as usize)
-        };
+        let (left, top) = NEIGHBOURS.get_or_init(neighbours)[position];
+        let at = |z: Option<usize>| z.map_or(0, |z| block[z].unsigned_abs() as usize);
+        let previous = position.checked_sub(1);
+        let neighbourhood = (at(left) + at(top) + at(previous)).min(NEIGHBOURHOODS - 1);
         Self {
             class,
             position,
-            neighbourhood: back(1).min(2) + back(2).min(1),
+            neighbourhood,
         }
     }
 
