@@ -725,6 +725,18 @@ mod tests {
     }
 
     #[test]
+    fn context_neighbours_are_the_grid_neighbours_and_coded_first() {
+        let (order, table) = (zigzag(), neighbours());
+        for (z, &(left, top)) in table.iter().enumerate() {
+            let (i, j) = (order[z] / BLOCK, order[z] % BLOCK);
+            assert_eq!(left.map(|l| order[l]), (j > 0).then(|| i * BLOCK + j - 1));
+            assert_eq!(top.map(|t| order[t]), (i > 0).then(|| (i - 1) * BLOCK + j));
+            // The decoder knows them when it reaches z.
+            assert!(left.is_none_or(|l| l < z) && top.is_none_or(|t| t < z));
+        }
+    }
+
+    #[test]
     fn an_exact_base_costs_almost_nothing() {
         let (original, _) = pair(64, 64, 3);
         let (bytes, _) = encode(&original, &original, 10);
