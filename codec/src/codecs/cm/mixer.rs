@@ -50,14 +50,30 @@ impl<const N: usize> Mixer<N> {
     #[inline(always)]
     pub fn mix(&mut self, inputs: &[i16; N], set: usize) -> (i32, u32) {
         self.selected = set & (SETS - 1);
-        let w = &self.weights[self.selected];
+        let (dot, pr) = self.predict(inputs, set);
+        self.pr = pr;
+        (dot, pr)
+    }
+
+    /// What [`mix`](Self::mix) would return, without remembering it for an update.
+    #[inline(always)]
+    pub fn predict(&self, inputs: &[i16; N], set: usize) -> (i32, u32) {
+        let w = &self.weights[set & (SETS - 1)];
         let mut sum: i32 = 0;
         for i in 0..N {
             sum += i32::from(inputs[i]) * i32::from(w[i]);
         }
         let dot = (sum >> WEIGHT_SHIFT).clamp(-STRETCH_MAX, STRETCH_MAX);
-        self.pr = squash(dot);
-        (dot, self.pr)
+        (dot, squash(dot))
+    }
+
+    /// Trains weight vector `set`, which predicted `pr` (from [`predict`](Self::predict))
+    /// for `inputs`, towards `bit`.
+    #[inline(always)]
+    pub fn train(&mut self, inputs: &[i16; N], set: usize, pr: u32, bit: u32) {
+        self.selected = set & (SETS - 1);
+        self.pr = pr;
+        self.update(inputs, bit);
     }
 
     /// Trains the weights used by the last [`mix`](Self::mix) towards `bit`.
