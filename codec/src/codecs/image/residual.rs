@@ -805,12 +805,10 @@ fn transform(original: &RawImage, base: &RawImage) -> Vec<Vec<f32>> {
         .collect()
 }
 
-/// Bits the coder spends on magnitude `level` (≥ 1) at `slot`: sign, greater-than-one flag
-/// and Exp-Golomb remainder (the last flag not included).
-fn magnitude_cost(model: &Model, slot: Slot, level: u32, negative: bool) -> f32 {
-    let (slots, set) = slot.greater_one();
-    let greater_one = model.greater_one.predict(slots, set).p16();
-    let sign = bit_cost(model.sign[slot.sign()].p16(), negative);
+/// Bits the coder spends on magnitude `level` (≥ 1) at `slot` given the probability of
+/// the greater-than-one flag and the sign's cost: sign, greater-than-one flag and
+/// Exp-Golomb remainder (the last flag not included).
+fn magnitude_cost(model: &Model, slot: Slot, greater_one: u32, sign: f32, level: u32) -> f32 {
     let mut bits = sign + bit_cost(greater_one, level > 1);
     if level > 1 {
         let rest = level - 2;
@@ -846,17 +844,27 @@ fn quantise_block(
         let slot = Slot::of(around, out, k, progress);
         let (slots, set) = slot.significant();
         let significance = model.significant.predict(slots, set).p16();
+        let mut best = (c * c + lambda * bit_cost(significance, false), 0u32);
+        if rounded == 0 {
+            // Zero it is; the last flag only follows non-zero values.
+            kept[k] = best.0;
+            out[k] = 0;
+            progress = progress.after(0);
+            continue;
+        }
         let (slots, set) = slot.last();
         let last = model.last.predict(slots, set).p16();
         let last0 = bit_cost(last, false);
-        let mut best = (c * c + lambda * bit_cost(significance, false), 0u32);
-        for level in [rounded.saturating_sub(1), rounded] {
+        let (slots, set) = slot.greater_one();
+        let greater_one = model.greater_one.predict(slots, set).p16();
+        let sign = bit_cost(model.sign[slot.sign()].p16(), coefficients[k] < 0.0);
+        for level in [rounded - 1, rounded] {
             if level == 0 {
                 continue;
             }
             let error = c - level as f32;
             let bits = bit_cost(significance, true)
-                + magnitude_cost(model, slot, level, coefficients[k] < 0.0)
+                + magnitude_cost(model, slot, greater_one, sign, level)
                 + last0;
             let cost = error * error + lambda * bits;
             if cost < best.0 {
