@@ -71,20 +71,18 @@ impl<const N: usize> Mixer<N> {
     /// for `inputs`, towards `bit`.
     #[inline(always)]
     pub fn train(&mut self, inputs: &[i16; N], set: usize, pr: u32, bit: u32) {
-        self.selected = set & (SETS - 1);
-        self.pr = pr;
-        self.update(inputs, bit);
+        // Error in 1/16384 (at most 2^14 in magnitude, so it fits 16 bits).
+        let err = ((((bit & 1) << 16) as i32 - pr as i32) >> 2) as i16;
+        let w = &mut self.weights[set & (SETS - 1)];
+        for i in 0..N {
+            let d = ((i32::from(inputs[i]) * i32::from(err)) >> 16) as i16;
+            w[i] = w[i].saturating_add((d + 1) >> 1);
+        }
     }
 
     /// Trains the weights used by the last [`mix`](Self::mix) towards `bit`.
     #[inline(always)]
     pub fn update(&mut self, inputs: &[i16; N], bit: u32) {
-        // Error in 1/16384 (at most 2^14 in magnitude, so it fits 16 bits).
-        let err = ((((bit & 1) << 16) as i32 - self.pr as i32) >> 2) as i16;
-        let w = &mut self.weights[self.selected & (SETS - 1)];
-        for i in 0..N {
-            let d = ((i32::from(inputs[i]) * i32::from(err)) >> 16) as i16;
-            w[i] = w[i].saturating_add((d + 1) >> 1);
-        }
+        self.train(inputs, self.selected, self.pr, bit);
     }
 }

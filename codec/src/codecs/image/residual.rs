@@ -293,8 +293,7 @@ impl Surroundings {
         } else {
             zeros
         };
-        let count = |b: &[i32; COEFFS]| b.iter().filter(|&&v| v != 0).count();
-        let cross_count = match count(&cross) {
+        let cross_count = match nonzeros(&cross) {
             0 => 0,
             1..=2 => 1,
             3..=5 => 2,
@@ -319,12 +318,14 @@ impl Surroundings {
             3..=5 => 3,
             _ => 4,
         };
-        let diagonal = |b: Option<usize>| b.map_or(0, |b| count(&copy(plane, b)).min(2));
+        let diagonal = |b: Option<usize>| {
+            b.map_or(0, |b| nonzeros(&plane[b * COEFFS..(b + 1) * COEFFS]).min(2))
+        };
         let row = block / blocks_wide;
         let column = block % blocks_wide;
         let top_left = (row > 0 && column > 0).then(|| block - blocks_wide - 1);
         let top_right = (row > 0 && column + 1 < blocks_wide).then(|| block - blocks_wide + 1);
-        let (l, t) = (count(&left), count(&top));
+        let (l, t) = (nonzeros(&left), nonzeros(&top));
         let main = class * 9 + l.min(2) * 3 + t.min(2);
         let coded = (
             [
@@ -349,17 +350,17 @@ impl Surroundings {
             coded,
         }
     }
+}
 
-    fn class(&self) -> usize {
-        usize::from(self.axis > 0)
-    }
+/// The number of non-zero values in `block`.
+fn nonzeros(block: &[i32]) -> usize {
+    block.iter().filter(|&&v| v != 0).count()
 }
 
 /// Where one coefficient's bits look up their probabilities.
 #[derive(Clone, Copy)]
 struct Slot {
-    /// 0 for luma, 1 for the colour axes.
-    class: usize,
+    /// 0 for luma, 1 and 2 for the colour axes.
     axis: usize,
     position: usize,
     neighbourhood: usize,
@@ -403,6 +404,11 @@ impl Progress {
 }
 
 impl Slot {
+    /// 0 for luma, 1 for the colour axes.
+    fn class(self) -> usize {
+        usize::from(self.axis > 0)
+    }
+
     fn of(around: &Surroundings, block: &[i32], position: usize, progress: Progress) -> Self {
         let (left, top) = NEIGHBOURS.get_or_init(neighbours)[position];
         let at = |z: Option<usize>| z.map_or(0, |z| block[z].unsigned_abs() as usize);
@@ -411,7 +417,6 @@ impl Slot {
         let inter = (around.left[position].unsigned_abs() + around.top[position].unsigned_abs())
             .min(4) as usize;
         Self {
-            class: around.class(),
             axis: around.axis,
             position,
             neighbourhood,
@@ -444,29 +449,30 @@ impl Slot {
     }
 
     fn significant(self) -> ([usize; MIXED], usize) {
-        let main = (self.class * FREQUENCY_CLASSES + self.frequency()) * NEIGHBOURHOODS
+        let main = (self.class() * FREQUENCY_CLASSES + self.frequency()) * NEIGHBOURHOODS
             + self.neighbourhood;
         let near = self.neighbourhood.min(2);
         (
             [
                 main,
                 main,
-                ((self.class * COEFFS + self.position) * 5 + self.inter) * 3 + near,
+                ((self.class() * COEFFS + self.position) * 5 + self.inter) * 3 + near,
                 ((self.axis * FREQUENCY_CLASSES + self.frequency()) * 3 + self.cross) * 4
                     + self.cross_count,
-                ((self.class * FREQUENCY_CLASSES + self.frequency()) * 6 + self.nonzeros) * 4
+                ((self.class() * FREQUENCY_CLASSES + self.frequency()) * 6 + self.nonzeros) * 4
                     + self.run,
-                ((self.class * FREQUENCY_CLASSES + self.frequency()) * ACTIVITIES + self.activity)
+                ((self.class() * FREQUENCY_CLASSES + self.frequency()) * ACTIVITIES
+                    + self.activity)
                     * 3
                     + near,
             ],
-            self.class * FREQUENCY_CLASSES + self.frequency(),
+            self.class() * FREQUENCY_CLASSES + self.frequency(),
         )
     }
 
     fn last(self) -> ([usize; MIXED], usize) {
-        let main = self.class * LAST_CLASSES + self.position.min(LAST_CLASSES - 1);
-        let f = self.class * FREQUENCY_CLASSES + self.frequency();
+        let main = self.class() * LAST_CLASSES + self.position.min(LAST_CLASSES - 1);
+        let f = self.class() * FREQUENCY_CLASSES + self.frequency();
         (
             [
                 main,
@@ -483,27 +489,27 @@ impl Slot {
     fn greater_one(self) -> ([usize; MIXED], usize) {
         let magnitude = self.position.min(MAGNITUDE_CLASSES - 1);
         let main =
-            (self.class * MAGNITUDE_CLASSES + magnitude) * NEIGHBOURHOODS + self.neighbourhood;
+            (self.class() * MAGNITUDE_CLASSES + magnitude) * NEIGHBOURHOODS + self.neighbourhood;
         (
             [
                 main,
                 main,
-                (self.class * MAGNITUDE_CLASSES + magnitude) * 5 + self.inter,
+                (self.class() * MAGNITUDE_CLASSES + magnitude) * 5 + self.inter,
                 ((self.axis * MAGNITUDE_CLASSES + magnitude) * 3 + self.cross) * 4
                     + self.cross_count,
-                (self.class * MAGNITUDE_CLASSES + magnitude) * 6 + self.nonzeros,
-                (self.class * MAGNITUDE_CLASSES + magnitude) * ACTIVITIES + self.activity,
+                (self.class() * MAGNITUDE_CLASSES + magnitude) * 6 + self.nonzeros,
+                (self.class() * MAGNITUDE_CLASSES + magnitude) * ACTIVITIES + self.activity,
             ],
-            self.class * MAGNITUDE_CLASSES + magnitude,
+            self.class() * MAGNITUDE_CLASSES + magnitude,
         )
     }
 
     fn sign(self) -> usize {
-        (self.class * SIGN_POSITIONS + self.position.min(SIGN_POSITIONS - 1)) * 27 + self.signs
+        (self.class() * SIGN_POSITIONS + self.position.min(SIGN_POSITIONS - 1)) * 27 + self.signs
     }
 
     fn prefix(self, e: usize) -> usize {
-        self.class * (MAX_PREFIX + 1) + e
+        self.class() * (MAX_PREFIX + 1) + e
     }
 }
 
