@@ -17,12 +17,15 @@
 //! tables): the frequency with the magnitudes to the left, above and before in the block
 //! (see [`NEIGHBOURHOODS`]), the same with a fast-adapting twin, the same position in the
 //! left and top blocks, in the previous colour axis's block, the block's count of non-zero
-//! values and run of zeros so far, and how busy the decoder's base image is in the block
-//! ([`activities`]). Signs take a context from the same position's signs in those blocks.
-//! On 24 train photos (levels 3–8, effort 1) this saved 3.0 % BD-rate over session 17's
-//! single context per decision and raw signs: mixing significance and greater-than-one
-//! 1.0 %, sign contexts 0.4 %, mixing the last flag 1.1 %, the coded flag 0.1 %, the
-//! activity inputs 0.4 %. (No gain, left out: mixer sets by neighbourhood too, the mixer
+//! values and run of zeros so far, and how busy the base image is around the block
+//! ([`LatentActivity`]: from the decoded integer latents, never from the float base
+//! pixels, so that every decoder parses the same stream). Signs take a context from the
+//! same position's signs in those blocks. On 24 train photos (levels 3–8, effort 1) this
+//! saved 3.0 % BD-rate over session 17's single context per decision and raw signs:
+//! mixing significance and greater-than-one 1.0 %, sign contexts 0.4 %, mixing the last
+//! flag 1.1 %, the coded flag 0.1 %, activity inputs 0.4 % (measured from the base image's
+//! pixel gradients in session 18; the latent activity that replaced them in session 19
+//! keeps about half of that: +0.23 % against them). (No gain, left out: mixer sets by neighbourhood too, the mixer
 //! learning twice as fast, the Exp-Golomb prefix by neighbourhood, fast twins at limit 60.)
 //!
 //! The encoder quantises each block against what the adaptive coder would really spend
@@ -77,7 +80,7 @@ const MAGNITUDE_CLASSES: usize = 6;
 /// min(|q[k−2]|, 1)` (zigzag neighbours only); 2D neighbours alone 0.6 %, a cap of 11 the
 /// same as 7.
 const NEIGHBOURHOODS: usize = 8;
-/// Buckets of [`activities`].
+/// Buckets of [`LatentActivity`].
 const ACTIVITIES: usize = 6;
 /// Positions with their own sign contexts: 0..5, then one for the rest.
 const SIGN_POSITIONS: usize = 6;
@@ -258,7 +261,7 @@ struct Surroundings {
     /// (0, 1, 2, 3–4, 5+) and in the cross block (0, 1, 2, 3+).
     after: [u8; COEFFS],
     cross_after: [u8; COEFFS],
-    /// The bucket of the base image's activity in the block (see [`activities`]).
+    /// The bucket of the base image's activity around the block (see [`LatentActivity`]).
     activity: usize,
     /// 0, 1, 2 for luma and the two colour axes.
     axis: usize,
@@ -712,44 +715,56 @@ fn decode_coefficients(
     Ok(())
 }
 
-/// Buckets of activity: how much the decoder's base image varies within each block (the
-/// mean absolute difference of horizontally and vertically adjacent luma values, on a log
-/// scale, 0..ACTIVITIES), blocks in raster order. Integer, so both sides agree.
-fn activities(base: &RawImage, blocks_wide: usize, blocks_high: usize) -> Vec<u8> {
-    let (w, h, channels) = (
-        base.width as usize,
-        base.height as usize,
-        usize::from(base.channels),
-    );
-    let luma = |x: usize, y: usize| -> i32 {
-        let at = (y * w + x) * channels;
-        base.pixels[at..at + channels]
-            .iter()
-            .map(|&v| i32::from(v))
-            .sum()
-    };
-    let mut out = vec![0u8; blocks_wide * blocks_high];
-    for (b, slot) in out.iter_mut().enumerate() {
-        let (y0, x0) = (b / blocks_wide * BLOCK, b % blocks_wide * BLOCK);
-        let (y1, x1) = ((y0 + BLOCK).min(h), (x0 + BLOCK).min(w));
-        let (mut sum, mut pairs) = (0u64, 0u64);
-        for y in y0..y1 {
-            for x in x0..x1 {
-                let v = luma(x, y);
-                if x + 1 < x1 {
-                    sum += u64::from((luma(x + 1, y) - v).unsigned_abs());
-                    pairs += 1;
-                }
-                if y + 1 < y1 {
-                    sum += u64::from((luma(x, y + 1) - v).unsigned_abs());
-                    pairs += 1;
-                }
+/// How busy the base image is, as the decoder knows it before any float arithmetic:
+/// per latent position of the autoencoder, the sum over channels of the integer latents'
+/// magnitudes. (The base image's own pixels come out of a float transform whose last bits
+/// may differ between CPUs, so they must not steer the parse.)
+pub(crate) struct LatentActivity {
+    sums: Vec<u32>,
+    height: usize,
+    width: usize,
+    /// Image pixels per latent position along each side.
+    stride: usize,
+}
+
+impl LatentActivity {
+    /// From `latents` (`channels × height × width`, channel-major) whose positions each
+    /// cover `stride × stride` image pixels.
+    pub(crate) fn new(
+        latents: &[i32],
+        channels: usize,
+        height: usize,
+        width: usize,
+        stride: usize,
+    ) -> Self {
+        let positions = height * width;
+        let mut sums = vec![0u32; positions];
+        for plane in latents.chunks_exact(positions.max(1)).take(channels) {
+            for (sum, &v) in sums.iter_mut().zip(plane) {
+                *sum = sum.saturating_add(v.unsigned_abs());
             }
         }
-        let mean = sum / (pairs.max(1) * channels as u64);
-        *slot = (mean + 1).ilog2().min(ACTIVITIES as u32 - 1) as u8;
+        Self {
+            sums,
+            height,
+            width,
+            stride: stride.max(1),
+        }
     }
-    out
+
+    /// Buckets (0..ACTIVITIES: 0, 1, 2–3, 4–7, 8–15, 16 and more) of the sum at each
+    /// block's centre, blocks in raster order.
+    fn buckets(&self, blocks_wide: usize, blocks_high: usize) -> Vec<u8> {
+        let position = |pixel: usize, n: usize| (pixel / self.stride).min(n.saturating_sub(1));
+        (0..blocks_wide * blocks_high)
+            .map(|b| {
+                let y = position(b / blocks_wide * BLOCK + BLOCK / 2, self.height);
+                let x = position(b % blocks_wide * BLOCK + BLOCK / 2, self.width);
+                let sum = self.sums.get(y * self.width + x).copied().unwrap_or(0);
+                (sum.saturating_add(1).ilog2()).min(ACTIVITIES as u32 - 1) as u8
+            })
+            .collect()
+    }
 }
 
 /// The residual's colour axes (one for gray), zero-padded to whole blocks.
@@ -911,6 +926,7 @@ fn quantise_block(
 fn encode_coefficients(
     original: &RawImage,
     base: &RawImage,
+    activity: &LatentActivity,
     step: f32,
     lambda: f32,
 ) -> (Coefficients, Vec<u8>) {
@@ -920,7 +936,7 @@ fn encode_coefficients(
         original.width as usize,
         original.height as usize,
     );
-    let activity = activities(base, coefficients.blocks_wide, coefficients.blocks_high);
+    let activity = activity.buckets(coefficients.blocks_wide, coefficients.blocks_high);
     let mut model = Model::new();
     let mut encoder = RangeEncoder::new();
     let blocks_wide = coefficients.blocks_wide;
@@ -1002,9 +1018,14 @@ fn add_to(image: &mut RawImage, coefficients: &Coefficients, step: f32) {
 /// Codes the residual of `base` (the decoder's image before this layer) against
 /// `original` (same shape) at quantisation `step` (on the 0–255 scale, at least 1);
 /// returns the layer's bytes and the decoder's image after it.
-pub(crate) fn encode(original: &RawImage, base: &RawImage, step: u32) -> (Vec<u8>, RawImage) {
+pub(crate) fn encode(
+    original: &RawImage,
+    base: &RawImage,
+    activity: &LatentActivity,
+    step: u32,
+) -> (Vec<u8>, RawImage) {
     let step = step.max(1) as f32;
-    let (coefficients, bytes) = encode_coefficients(original, base, step, RDO_LAMBDA);
+    let (coefficients, bytes) = encode_coefficients(original, base, activity, step, RDO_LAMBDA);
     let mut decoded = base.clone();
     add_to(&mut decoded, &coefficients, step);
     (bytes, decoded)
@@ -1019,14 +1040,19 @@ pub(crate) fn loss_lambda(step: u32, channels: u8) -> f64 {
 
 /// Decodes a layer written by [`encode`] with `step` and adds it to `image` (the
 /// decoder's image before this layer).
-pub(crate) fn decode(bytes: &[u8], step: u32, image: &mut RawImage) -> Result<(), Error> {
+pub(crate) fn decode(
+    bytes: &[u8],
+    step: u32,
+    activity: &LatentActivity,
+    image: &mut RawImage,
+) -> Result<(), Error> {
     let mut coefficients = Coefficients::zeros(
         usize::from(image.channels),
         image.width as usize,
         image.height as usize,
     );
     let mut decoder = RangeDecoder::new(bytes)?;
-    let activity = activities(image, coefficients.blocks_wide, coefficients.blocks_high);
+    let activity = activity.buckets(coefficients.blocks_wide, coefficients.blocks_high);
     decode_coefficients(&mut decoder, &mut coefficients, &activity)?;
     add_to(image, &coefficients, step.max(1) as f32);
     Ok(())
@@ -1035,6 +1061,11 @@ pub(crate) fn decode(bytes: &[u8], step: u32, image: &mut RawImage) -> Result<()
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// No latents: every block in the lowest activity bucket.
+    fn flat() -> LatentActivity {
+        LatentActivity::new(&[], 0, 0, 0, 16)
+    }
 
     /// A textured photo-like image and a blurred, shifted copy of it as the "base".
     fn pair(width: u32, height: u32, channels: u8) -> (RawImage, RawImage) {
@@ -1074,11 +1105,11 @@ mod tests {
             let (original, base) = pair(width, height, channels);
             for step in [2, 20, 60] {
                 let (coefficients, bytes) =
-                    encode_coefficients(&original, &base, step as f32, RDO_LAMBDA);
+                    encode_coefficients(&original, &base, &flat(), step as f32, RDO_LAMBDA);
                 let mut expected = base.clone();
                 add_to(&mut expected, &coefficients, step as f32);
                 let mut decoded = base.clone();
-                decode(&bytes, step, &mut decoded).unwrap();
+                decode(&bytes, step, &flat(), &mut decoded).unwrap();
                 assert_eq!(decoded, expected, "{width}x{height}x{channels} step {step}");
                 let (after, before) = (
                     squared_error(&original, &decoded),
@@ -1097,9 +1128,9 @@ mod tests {
         let (original, base) = pair(64, 48, 3);
         let mut previous: Option<(usize, f64)> = None;
         for step in [80, 40, 20, 10, 5] {
-            let (bytes, encoded) = encode(&original, &base, step);
+            let (bytes, encoded) = encode(&original, &base, &flat(), step);
             let mut decoded = base.clone();
-            decode(&bytes, step, &mut decoded).unwrap();
+            decode(&bytes, step, &flat(), &mut decoded).unwrap();
             assert_eq!(decoded, encoded, "step {step}");
             let error = squared_error(&original, &decoded);
             if let Some((size, previous_error)) = previous {
@@ -1129,7 +1160,8 @@ mod tests {
         for step in [6.0f32, 20.0, 50.0] {
             // error² in steps² + λ · bits, with the real bytes and the decoded pixels.
             let loss = |lambda: f32| {
-                let (coefficients, bytes) = encode_coefficients(&original, &base, step, lambda);
+                let (coefficients, bytes) =
+                    encode_coefficients(&original, &base, &flat(), step, lambda);
                 let mut decoded = base.clone();
                 add_to(&mut decoded, &coefficients, step);
                 let error = squared_error(&original, &decoded) / f64::from(step * step);
@@ -1161,25 +1193,25 @@ mod tests {
     #[test]
     fn an_exact_base_costs_almost_nothing() {
         let (original, _) = pair(64, 64, 3);
-        let (bytes, _) = encode(&original, &original, 10);
+        let (bytes, _) = encode(&original, &original, &flat(), 10);
         assert!(bytes.len() <= 8, "{} bytes", bytes.len());
     }
 
     #[test]
     fn damaged_layers_are_errors_or_other_pixels_never_panics() {
         let (original, base) = pair(40, 24, 3);
-        let (bytes, _) = encode(&original, &base, 4);
+        let (bytes, _) = encode(&original, &base, &flat(), 4);
         for cut in [0, 3, 4, bytes.len() / 2] {
             let mut image = base.clone();
-            let _ = decode(&bytes[..cut], 4, &mut image);
+            let _ = decode(&bytes[..cut], 4, &flat(), &mut image);
         }
         for flip in 0..bytes.len().min(64) {
             let mut damaged = bytes.clone();
             damaged[flip] ^= 0x5a;
             let mut image = base.clone();
-            let _ = decode(&damaged, 4, &mut image);
+            let _ = decode(&damaged, 4, &flat(), &mut image);
         }
         let mut image = base.clone();
-        assert!(decode(&[0xff; 3], 4, &mut image).is_err());
+        assert!(decode(&[0xff; 3], 4, &flat(), &mut image).is_err());
     }
 }
