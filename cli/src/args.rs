@@ -424,7 +424,7 @@ pub struct CodingArgs {
 
     /// Encoder effort for lossy images: 1 = one pass of the model (fast, the default),
     /// 2 and 3 refine the latents against the real rate and distortion for smaller files
-    /// at the same quality (about 10–20 s and 2–3 minutes for a 768×512 photo on 2 cores);
+    /// at the same quality (about 3 s and 20 s for a 768×512 photo on 2 cores);
     /// decoding is equally fast for all.
     #[arg(long = "effort", value_name = "N", value_parser = clap::value_parser!(u8).range(1..=3), conflicts_with = "level")]
     pub effort: Option<u8>,
@@ -604,7 +604,7 @@ pub struct EvalImageArgs {
     #[arg(long = "plot", value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
     /// ncodec encoder efforts, one curve each (1 fastest to 3 best; 2 and 3 refine the
-    /// latents and encode about 20 and 200 times slower).
+    /// latents and encode about 6 and 40 times slower).
     #[arg(long = "effort", value_name = "LIST", value_delimiter = ',', default_value = "1",
           value_parser = clap::value_parser!(u8).range(1..=3))]
     pub efforts: Vec<u8>,
