@@ -285,9 +285,14 @@ impl PayloadHeader {
         ))
     }
 
+    /// How much this level shrinks the image before the model codes it (see [`Level`]).
+    fn scale(&self) -> u32 {
+        LEVELS[usize::from(self.level) - 1].scale
+    }
+
     /// The latent grid's `(height, width)` for this size and level.
     fn latent_size(&self) -> (usize, usize) {
-        let scale = LEVELS[usize::from(self.level) - 1].scale;
+        let scale = self.scale();
         transform::latent_size(self.width.div_ceil(scale), self.height.div_ceil(scale))
     }
 
@@ -333,7 +338,7 @@ fn check_pixels(width: u32, height: u32) -> Result<(), Error> {
 /// The decoder's image (before the restoration filter) from the integer latents of a
 /// payload with `header`; `model` is its level's.
 fn reconstruct(model: &ImageAe, latents: &[i32], header: &PayloadHeader) -> RawImage {
-    let scale = LEVELS[usize::from(header.level) - 1].scale;
+    let scale = header.scale();
     let (coded_w, coded_h) = (header.width.div_ceil(scale), header.height.div_ceil(scale));
     let (lh, lw) = header.latent_size();
     let mut x_hat = model.synthesise(latents, lh, lw);
@@ -351,13 +356,12 @@ fn latent_activity(
     header: &PayloadHeader,
 ) -> residual::LatentActivity {
     let (lh, lw) = header.latent_size();
-    let scale = LEVELS[usize::from(header.level) - 1].scale as usize;
     residual::LatentActivity::new(
         latents,
         model.shape().latent,
         lh,
         lw,
-        transform::STRIDE as usize * scale,
+        (transform::STRIDE * header.scale()) as usize,
     )
 }
 
