@@ -129,6 +129,40 @@ pub enum TrainCommand {
     /// sample), by EM on the photo corpus; measured with real bits-back coding on the
     /// valid split. Works in every build (no burn).
     Limg(TrainLimgArgs),
+    /// Where the image codec's residual coder starts: its adaptive probabilities after
+    /// coding train photos at each level's step; measured on the valid split. Works in
+    /// every build (no burn).
+    ImageResidual(TrainImageResidualArgs),
+}
+
+/// Options of `ncodec train image-residual`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Example:\n  bash ../shared/data/image.sh data-cache\n  ncodec train image-residual --data data-cache/image --out runs/image-residual\n  cp runs/image-residual/image-residual.ncrp models/weights/\n\nLearning takes about a minute on 2 cores; there is nothing to resume. A new prior\nchanges the image codec's model hash: files written with the old one are refused."
+)]
+pub struct TrainImageResidualArgs {
+    /// Photo folder with train/ and valid/ (built by ../shared/data/image.sh).
+    #[arg(long = "data", value_name = "DIR")]
+    pub data: PathBuf,
+    /// Output folder for the prior (`image-residual.ncrp`) and its manifest.
+    #[arg(long = "out", value_name = "DIR")]
+    pub out: PathBuf,
+    /// Learn from every N-th train photo in name order...
+    #[arg(long = "every", value_name = "N", default_value_t = 8)]
+    pub every: usize,
+    /// ...starting at this index (the default leaves out the photos that the image
+    /// benchmarks take: every 16th from 0 and every 48th from 6).
+    #[arg(long = "offset", value_name = "I", default_value_t = 5)]
+    pub offset: usize,
+    /// At most this many train photos.
+    #[arg(long = "images", default_value_t = 50)]
+    pub images: usize,
+    /// Valid photos on which the prior is measured (first in name order).
+    #[arg(long = "valid-images", default_value_t = 12)]
+    pub valid_images: usize,
+    /// Passes over the train photos.
+    #[arg(long = "rounds", default_value_t = 1)]
+    pub rounds: usize,
 }
 
 /// Options of `ncodec train limg`.

@@ -10,5 +10,6 @@ pub mod serve;
 pub mod tensor_file;
 pub mod test;
 pub mod train;
+pub mod train_image_residual;
 pub mod train_limg;
 pub mod wav_file;

@@ -13,6 +13,7 @@ pub fn run(command: &TrainCommand) -> Result<ExitCode> {
     match command {
         // Needs no burn: available in every build.
         TrainCommand::Limg(args) => super::train_limg::run(args),
+        TrainCommand::ImageResidual(args) => super::train_image_residual::run(args),
         _ => run_learned(command),
     }
 }
@@ -180,6 +181,7 @@ fn run_learned(command: &TrainCommand) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         TrainCommand::Limg(args) => super::train_limg::run(args),
+        TrainCommand::ImageResidual(args) => super::train_image_residual::run(args),
         TrainCommand::ExportAudio(args) => {
             let r = ncodec_models::speech_train::export_speech_run(&args.run, &args.out)?;
             eprintln!(

@@ -133,6 +133,12 @@ impl Counter {
         Self((p16.clamp(64, 65472) << 16 & !1023) | n.min(1023))
     }
 
+    /// How many updates the probability has seen (up to the update limit), which sets
+    /// how fast it still moves.
+    pub fn count(self) -> u32 {
+        self.0 & 1023
+    }
+
     /// 16-bit probability.
     #[inline(always)]
     pub fn p16(self) -> u32 {

@@ -17,6 +17,7 @@ pub const SETS: usize = 1024;
 const WEIGHT_SHIFT: u32 = 13;
 
 /// Weight vectors of `N` 16-bit weights (1.0 is `1 << 13`), one per selector.
+#[derive(Clone)]
 pub struct Mixer<const N: usize = INPUTS> {
     weights: Box<[[i16; N]; SETS]>,
     selected: usize,
@@ -43,6 +44,16 @@ impl<const N: usize> Mixer<N> {
         for w in self.weights.iter_mut() {
             *w = weights;
         }
+    }
+
+    /// Weight vector `set` (modulo [`SETS`]).
+    pub fn weights(&self, set: usize) -> [i16; N] {
+        self.weights[set & (SETS - 1)]
+    }
+
+    /// Replaces weight vector `set` (modulo [`SETS`]).
+    pub fn set_weights(&mut self, set: usize, weights: [i16; N]) {
+        self.weights[set & (SETS - 1)] = weights;
     }
 
     /// Mixes `inputs` (each in `[-2047, 2047]`) with weight vector `set` (modulo

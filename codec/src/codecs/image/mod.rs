@@ -57,12 +57,20 @@ use crate::format::{read_varint, write_varint, SliceReader};
 use crate::runtime::image_ae::ImageAe;
 use crate::Error;
 use post_filter::PostFilter;
+use residual::ResidualPrior;
 
 /// The shipped model (`models/weights/image-1.nciw`, its training manifest beside it).
 static MODEL_WEIGHTS: [&[u8]; 1] = [include_bytes!(concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../models/weights/image-1.nciw"
 ))];
+
+/// Where the residual layer's coder starts, per step (`models/weights/image-residual.ncrp`,
+/// learned by `ncodec train image-residual`; see [`residual::ResidualPrior`]).
+static RESIDUAL_PRIOR: &[u8] = include_bytes!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../models/weights/image-residual.ncrp"
+));
 
 /// Each model's rate–distortion trade-off λ (its training loss was
 /// `bpp + λ·255²·MSE`); latent refinement optimises the same loss.
@@ -157,7 +165,7 @@ const DEFAULT_LEVEL: u8 = 4;
 pub const MODEL_ID: u16 = 3;
 
 /// Revision of the payload layout and of how latents are coded; it enters the model hash.
-const REVISION: &[u8] = b"ncodec-image-9";
+const REVISION: &[u8] = b"ncodec-image-10";
 
 /// Payload layout version (first payload byte).
 const PAYLOAD_VERSION: u8 = 4;
@@ -189,6 +197,15 @@ fn shipped_model(index: usize) -> Result<&'static ImageAe, Error> {
         .map_err(unusable_models)
 }
 
+/// The shipped residual prior, parsed on first use.
+fn shipped_residual_prior() -> Result<&'static ResidualPrior, Error> {
+    static PRIOR: OnceLock<Result<ResidualPrior, String>> = OnceLock::new();
+    PRIOR
+        .get_or_init(|| ResidualPrior::from_bytes(RESIDUAL_PRIOR))
+        .as_ref()
+        .map_err(unusable_models)
+}
+
 /// The error for shipped weights that fail their checks (a broken build, not bad input).
 fn unusable_models(reason: impl std::fmt::Display) -> Error {
     Error::InvalidOption(format!("the shipped image models are unusable: {reason}"))
@@ -201,8 +218,8 @@ fn level_model(level: u8) -> Result<(&'static ImageAe, Level), Error> {
 }
 
 /// XXH3-64 over every model's weights hash, the [`LEVELS`] table (model index, scale
-/// and residual step, 0 for none, `u32` each) and [`REVISION`]; computed once, without
-/// parsing the models.
+/// and residual step, 0 for none, `u32` each), the residual prior's XXH3-64 and
+/// [`REVISION`]; computed once, without parsing the models.
 fn bundle_hash() -> Result<u64, Error> {
     static HASH: OnceLock<Result<u64, String>> = OnceLock::new();
     HASH.get_or_init(|| {
@@ -216,6 +233,7 @@ fn bundle_hash() -> Result<u64, Error> {
             bytes.extend_from_slice(&level.scale.to_le_bytes());
             bytes.extend_from_slice(&level.residual_step.unwrap_or(0).to_le_bytes());
         }
+        bytes.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(RESIDUAL_PRIOR).to_le_bytes());
         bytes.extend_from_slice(REVISION);
         Ok(xxhash_rust::xxh3::xxh3_64(&bytes))
     })
@@ -394,17 +412,29 @@ fn read_residual_layer(reader: &mut SliceReader) -> Result<Option<(u32, usize)>,
     }
 }
 
-/// Codes `image` at `level` (1-based) with `effort` (1..=3): payload header, restoration
-/// filter (a kind byte, then its weights), residual layer (a kind byte, then its step,
-/// length and bytes, then the finishing filter's kind byte and weights) and range-coded
-/// latents.
-fn encode_at(image: &RawImage, level: u8, effort: u8) -> Result<Vec<u8>, Error> {
+/// The base layer of a payload: the model's integer latents for a photo and what the
+/// decoder makes of them.
+struct Base {
+    header: PayloadHeader,
+    latents: Vec<i32>,
+    latent_h: usize,
+    latent_w: usize,
+    /// The restoration filter, if it pays.
+    filter: Option<PostFilter>,
+    /// The decoder's image from the latents, the restoration filter applied.
+    decoded: RawImage,
+}
+
+/// Codes `image`'s base layer at `level` (1-based) with `effort` (1..=3): the photo
+/// (halved at scale 2) through the level's model, rate-aware rounding, latent refinement
+/// at efforts 2 and 3, and the restoration filter fitted to the result.
+fn code_base(image: &RawImage, level: u8, effort: u8) -> Result<Base, Error> {
     let (
         model,
         Level {
             model: index,
             scale,
-            residual_step,
+            ..
         },
     ) = level_model(level)?;
     let halved;
@@ -420,7 +450,6 @@ fn encode_at(image: &RawImage, level: u8, effort: u8) -> Result<Vec<u8>, Error> 
     let lambda = MODEL_LAMBDAS[index.min(MODEL_LAMBDAS.len() - 1)];
     let mut latents = rounding::round_latents(model, &y, lambda);
     latents = rounding::round_in_context(model, &y, lambda, &tables, latents, 1);
-    let (latent_h, latent_w) = (y.height, y.width);
     if let Some((iterations, lr)) = EFFORT_REFINEMENT[usize::from(effort.clamp(1, 3)) - 1] {
         let refinement = refine::Refinement {
             iterations,
@@ -447,17 +476,36 @@ fn encode_at(image: &RawImage, level: u8, effort: u8) -> Result<Vec<u8>, Error> 
     };
     let mut decoded = reconstruct(model, &latents, &header);
     let filter = PostFilter::fit(image, &decoded, lambda);
+    if let Some(filter) = &filter {
+        filter.apply(&mut decoded);
+    }
+    Ok(Base {
+        header,
+        latents,
+        latent_h: y.height,
+        latent_w: y.width,
+        filter,
+        decoded,
+    })
+}
+
+/// Codes `image` at `level` (1-based) with `effort` (1..=3): payload header, restoration
+/// filter (a kind byte, then its weights), residual layer (a kind byte, then its step,
+/// length and bytes, then the finishing filter's kind byte and weights) and range-coded
+/// latents.
+fn encode_at(image: &RawImage, level: u8, effort: u8) -> Result<Vec<u8>, Error> {
+    let base = code_base(image, level, effort)?;
+    let (model, Level { residual_step, .. }) = level_model(level)?;
     let mut out = Vec::new();
-    header.write(&mut out);
-    PostFilter::write_optional(filter.as_ref(), &mut out);
+    base.header.write(&mut out);
+    PostFilter::write_optional(base.filter.as_ref(), &mut out);
     match residual_step {
         None => out.push(0),
         Some(step) => {
-            if let Some(filter) = &filter {
-                filter.apply(&mut decoded);
-            }
-            let activity = latent_activity(model, &latents, &header);
-            let (layer, finished) = residual::encode(image, &decoded, &activity, step);
+            let activity = latent_activity(model, &base.latents, &base.header);
+            let prior = shipped_residual_prior()?;
+            let (layer, finished) =
+                residual::encode(image, &base.decoded, &activity, step, prior, effort > 1);
             out.push(1);
             write_varint(u64::from(step), &mut out);
             write_varint(layer.len() as u64, &mut out);
@@ -468,13 +516,136 @@ fn encode_at(image: &RawImage, level: u8, effort: u8) -> Result<Vec<u8>, Error> 
         }
     }
     out.extend_from_slice(&latent_coder::encode(
-        &latents,
-        &tables,
+        &base.latents,
+        &priors(model)?,
         model.shape().range,
-        latent_h,
-        latent_w,
+        base.latent_h,
+        base.latent_w,
     ));
     Ok(out)
+}
+
+/// Learns where the residual layer's coder starts (`models/weights/image-residual.ncrp`;
+/// see [`residual::ResidualPrior`]): codes each photo's residual (effort 1 base) at every
+/// shipped level's step, photo after photo, each starting from the state the one before
+/// left, `rounds` times over the photos; `progress(round, photos done)` hears after each
+/// photo. Returns the prior's file.
+pub fn learn_residual_prior(
+    photos: &[RawImage],
+    rounds: usize,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<Vec<u8>, Error> {
+    let mut learner = residual::PriorLearner::new(ResidualPrior::default());
+    for round in 1..=rounds {
+        for (done, photo) in photos.iter().enumerate() {
+            for_each_residual_level(photo, |step, original, base, activity| {
+                learner.code(original, base, activity, step);
+            })?;
+            progress(round, done + 1);
+        }
+    }
+    Ok(learner.finish().to_bytes())
+}
+
+/// What a residual prior buys on some photos at one level with a residual layer.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ResidualPriorGain {
+    /// The level (1-based).
+    pub level: u8,
+    /// Its residual step.
+    pub step: u32,
+    /// The residual layers' total bytes from a coder that has learned nothing.
+    pub fresh_bytes: usize,
+    /// The summed squared error after those layers (0–255 scale, every sample).
+    pub fresh_squared_error: f64,
+    /// The residual layers' total bytes from the prior's state.
+    pub prior_bytes: usize,
+    /// The summed squared error after those layers.
+    pub prior_squared_error: f64,
+}
+
+impl ResidualPriorGain {
+    /// How much lower the layers' rate–distortion loss is with the prior, in percent:
+    /// the loss is bits plus squared error over the layer's price of a bit
+    /// (`RDO_LAMBDA · step²`), what the quantiser minimises.
+    pub fn loss_saved_percent(&self) -> f64 {
+        let price = residual::bit_price(self.step);
+        let loss = |bytes: usize, error: f64| bytes as f64 * 8.0 + error / price;
+        (1.0 - loss(self.prior_bytes, self.prior_squared_error)
+            / loss(self.fresh_bytes, self.fresh_squared_error).max(1.0))
+            * 100.0
+    }
+}
+
+/// What a residual prior file buys on `photos` (effort 1 bases), per shipped level with
+/// a residual layer.
+pub fn residual_prior_gain(
+    photos: &[RawImage],
+    prior: &[u8],
+) -> Result<Vec<ResidualPriorGain>, Error> {
+    let prior = ResidualPrior::from_bytes(prior).map_err(Error::InvalidOption)?;
+    let fresh = ResidualPrior::default();
+    let mut totals: Vec<ResidualPriorGain> = Vec::new();
+    for photo in photos {
+        let mut index = 0;
+        for_each_residual_level(photo, |step, original, base, activity| {
+            let squared_error = |decoded: &RawImage| -> f64 {
+                decoded
+                    .pixels
+                    .iter()
+                    .zip(&original.pixels)
+                    .map(|(&a, &b)| (f64::from(a) - f64::from(b)).powi(2))
+                    .sum()
+            };
+            let without = residual::encode(original, base, activity, step, &fresh, false);
+            let with = residual::encode(original, base, activity, step, &prior, false);
+            if totals.len() <= index {
+                let level = LEVELS
+                    .iter()
+                    .position(|l| l.residual_step == Some(step))
+                    .map_or(0, |i| i as u8 + 1);
+                totals.push(ResidualPriorGain {
+                    level,
+                    step,
+                    ..Default::default()
+                });
+            }
+            let total = &mut totals[index];
+            total.fresh_bytes += without.0.len();
+            total.fresh_squared_error += squared_error(&without.1);
+            total.prior_bytes += with.0.len();
+            total.prior_squared_error += squared_error(&with.1);
+            index += 1;
+        })?;
+    }
+    Ok(totals)
+}
+
+/// Calls `visit(step, photo, base image, latent activity)` for each shipped level with a
+/// residual layer, coding the base at effort 1 (once per distinct base).
+fn for_each_residual_level(
+    photo: &RawImage,
+    mut visit: impl FnMut(u32, &RawImage, &RawImage, &residual::LatentActivity),
+) -> Result<(), Error> {
+    let mut cached: Option<(usize, u32, Base)> = None;
+    for (i, level) in LEVELS.iter().enumerate() {
+        let Some(step) = level.residual_step else {
+            continue;
+        };
+        let number = i as u8 + 1;
+        let same = cached
+            .as_ref()
+            .is_some_and(|(model, scale, _)| *model == level.model && *scale == level.scale);
+        if !same {
+            cached = Some((level.model, level.scale, code_base(photo, number, 1)?));
+        }
+        if let Some((_, _, base)) = &cached {
+            let model = shipped_model(level.model)?;
+            let activity = latent_activity(model, &base.latents, &base.header);
+            visit(step, photo, &base.decoded, &activity);
+        }
+    }
+    Ok(())
 }
 
 impl Codec for Image {
@@ -611,7 +782,13 @@ impl Codec for Image {
         }
         if let Some(layer) = layer {
             let activity = latent_activity(model, &latents, &header);
-            residual::decode(layer, step, &activity, &mut image)?;
+            residual::decode(
+                layer,
+                step,
+                &activity,
+                shipped_residual_prior()?,
+                &mut image,
+            )?;
         }
         if let Some(filter) = finishing {
             filter.apply(&mut image);
@@ -648,6 +825,16 @@ mod tests {
             .map(|(&x, &y)| (f64::from(x) - f64::from(y)).powi(2))
             .sum();
         10.0 * (255.0f64.powi(2) / (se / a.pixels.len() as f64)).log10()
+    }
+
+    #[test]
+    fn the_shipped_residual_prior_holds_every_shipped_step() {
+        let prior = shipped_residual_prior().expect("the shipped residual prior parses");
+        let mut held = prior.steps();
+        held.sort_unstable();
+        let mut shipped: Vec<u32> = LEVELS.iter().filter_map(|l| l.residual_step).collect();
+        shipped.sort_unstable();
+        assert_eq!(held, shipped);
     }
 
     #[test]
