@@ -165,7 +165,7 @@ const DEFAULT_LEVEL: u8 = 4;
 pub const MODEL_ID: u16 = 3;
 
 /// Revision of the payload layout and of how latents are coded; it enters the model hash.
-const REVISION: &[u8] = b"ncodec-image-10";
+const REVISION: &[u8] = b"ncodec-image-11";
 
 /// Payload layout version (first payload byte).
 const PAYLOAD_VERSION: u8 = 4;

@@ -9,8 +9,11 @@
 //! errors are the same in both spaces), 8×8 DCTs, uniform quantisation with one step for
 //! every coefficient (what minimises MSE), and adaptive binary arithmetic coding of the
 //! integer coefficients in zigzag order: per block a coded flag, then per coefficient up
-//! to the last non-zero one a significance bit, a sign, a greater-than-one bit, an
-//! Exp-Golomb remainder and a last flag.
+//! to the last non-zero one a significance bit, a greater-than-one bit, an Exp-Golomb
+//! remainder, a last flag and a sign. The last coefficient's sign is hidden in the parity
+//! of the block's magnitudes when the block spans at least [`HIDE_SPAN`] positions (as in
+//! HEVC's sign data hiding; the encoder fixes the parity where it is cheapest,
+//! [`hide_sign`]): signs are a quarter of the layer's bits and hardly compress.
 //!
 //! The coded, significance, greater-than-one and last decisions each mix six adaptive
 //! probabilities ([`MixedBit`]: `cm`'s logistic mixer over counters in their own context
@@ -78,6 +81,15 @@ const COEFFS: usize = BLOCK * BLOCK;
 const RDO_LAMBDA: f32 = 0.065;
 /// Update limit of the adaptive probabilities.
 const COUNT_LIMIT: u32 = 255;
+/// Least distance in zigzag positions between a block's first and last non-zero
+/// coefficients for the last one's sign to be hidden (see [`hides_sign`]). On 24 train
+/// photos at effort 1 sign hiding saved 0.99 % BD-rate with a span of 4, 0.78 % with 2
+/// and 0.96 % with 7.
+const HIDE_SPAN: usize = 4;
+/// How many of the cheapest parity fixes (in added error) [`hide_sign`] prices with the
+/// block's real cost: 12 saved 0.97 %, 4 0.85 % and all (up to 130) 0.99 % at up to
+/// twice the residual's encoding time.
+const HIDE_CANDIDATES: usize = 12;
 /// Largest Exp-Golomb prefix: magnitudes stay below `2^MAX_PREFIX` (a DC coefficient of
 /// the largest residual at step 1 needs 12 bits).
 const MAX_PREFIX: usize = 20;
@@ -713,6 +725,7 @@ fn code_block<C: BitCoder>(
     }
     let last = last.unwrap_or(0);
     let mut progress = Progress::default();
+    let (mut first, mut sum) = (None, 0u32);
     for k in 0..COEFFS {
         let slot = Slot::of(around, block, k, progress);
         let value = block[k];
@@ -720,7 +733,6 @@ fn code_block<C: BitCoder>(
             progress = progress.after(0);
             continue;
         }
-        let negative = coder.bit(&mut model.sign[slot.sign()], value < 0)?;
         let mut magnitude = 1u32;
         if coder.mixed(
             &mut model.greater_one,
@@ -747,13 +759,22 @@ fn code_block<C: BitCoder>(
             }
             magnitude = 2 + base + suffix;
         }
+        let first = *first.get_or_insert(k);
+        sum = sum.wrapping_add(magnitude);
+        let ends = coder.mixed(&mut model.last, slot.last(), k == last)?;
+        let negative = if ends && hides_sign(first, k) {
+            // The hidden sign: the parity of the block's magnitudes.
+            sum % 2 == 1
+        } else {
+            coder.bit(&mut model.sign[slot.sign()], value < 0)?
+        };
         block[k] = if negative {
             -(magnitude as i32)
         } else {
             magnitude as i32
         };
         progress = progress.after(block[k]);
-        if coder.mixed(&mut model.last, slot.last(), k == last)? {
+        if ends {
             break;
         }
     }
@@ -988,6 +1009,101 @@ fn quantise_block(
     out[end..].fill(0);
 }
 
+/// Whether a block whose non-zero coefficients run from zigzag position `first` to
+/// `last` hides the last one's sign in the parity of its magnitudes (odd: negative).
+fn hides_sign(first: usize, last: usize) -> bool {
+    last - first >= HIDE_SPAN
+}
+
+/// Whether `block` can be coded: a block that hides a sign has the parity it says.
+fn sign_hidden_right(block: &[i32]) -> bool {
+    let (Some(first), Some(last)) = (
+        block.iter().position(|&v| v != 0),
+        block.iter().rposition(|&v| v != 0),
+    ) else {
+        return true;
+    };
+    if !hides_sign(first, last) {
+        return true;
+    }
+    let sum = block
+        .iter()
+        .fold(0u32, |s, v| s.wrapping_add(v.unsigned_abs()));
+    (sum % 2 == 1) == (block[last] < 0)
+}
+
+/// Makes a quantised block's parity match its hidden sign (see [`hides_sign`]) at the
+/// least cost in `error² + lambda · bits`: among the changes that fix it (one
+/// coefficient's magnitude one more or one less, the last one's sign flipped) the few
+/// that add the least error are priced with [`block_bits`], against dropping the block.
+fn hide_sign(
+    model: &Model,
+    around: &Surroundings,
+    coefficients: &[f32],
+    lambda: f32,
+    out: &mut [i32],
+) {
+    if sign_hidden_right(out) {
+        return;
+    }
+    let Some(last) = out.iter().rposition(|&v| v != 0) else {
+        return;
+    };
+    let error = |k: usize, q: i32| {
+        let e = coefficients[k] - q as f32;
+        e * e
+    };
+    let mut candidate = [0i32; COEFFS];
+    candidate.copy_from_slice(out);
+    // (added error, position, value) of every change that fixes the parity.
+    let mut fixes: Vec<(f32, usize, i32)> = Vec::with_capacity(2 * COEFFS);
+    let mut consider = |k: usize, q: i32| {
+        let old = candidate[k];
+        candidate[k] = q;
+        if sign_hidden_right(&candidate) {
+            fixes.push((error(k, q) - error(k, old), k, q));
+        }
+        candidate[k] = old;
+    };
+    for k in 0..(last + 2).min(COEFFS) {
+        let q = out[k];
+        let sign = if q != 0 {
+            q.signum()
+        } else if coefficients[k] < 0.0 {
+            -1
+        } else {
+            1
+        };
+        consider(k, sign * (q.abs() + 1));
+        if q != 0 {
+            consider(k, sign * (q.abs() - 1));
+        }
+    }
+    consider(last, -out[last]);
+    fixes.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let dropped: f32 = (0..COEFFS).map(|k| error(k, 0) - error(k, out[k])).sum();
+    let mut best = (
+        dropped + lambda * block_bits(model, around, &[0; COEFFS]),
+        COEFFS,
+        0,
+    );
+    for &(added, k, q) in fixes.iter().take(HIDE_CANDIDATES) {
+        let old = candidate[k];
+        candidate[k] = q;
+        let cost = added + lambda * block_bits(model, around, &candidate);
+        candidate[k] = old;
+        if cost < best.0 {
+            best = (cost, k, q);
+        }
+    }
+    let (_, k, q) = best;
+    if k == COEFFS {
+        out.fill(0);
+    } else {
+        out[k] = q;
+    }
+}
+
 /// Bits the coder would spend on `block` (zigzag order) in `around` under the model's
 /// current probabilities, coded flag included.
 fn block_bits(model: &Model, around: &Surroundings, block: &[i32]) -> f32 {
@@ -998,6 +1114,7 @@ fn block_bits(model: &Model, around: &Surroundings, block: &[i32]) -> f32 {
     };
     let mut bits = bit_cost(coded, true);
     let mut progress = Progress::default();
+    let first = block.iter().position(|&v| v != 0).unwrap_or(last);
     for (k, &value) in block.iter().enumerate().take(last + 1) {
         let slot = Slot::of(around, block, k, progress);
         let (slots, set) = slot.significant();
@@ -1008,7 +1125,11 @@ fn block_bits(model: &Model, around: &Surroundings, block: &[i32]) -> f32 {
         }
         let (slots, set) = slot.greater_one();
         let greater_one = model.greater_one.predict(slots, set).p16();
-        let sign = bit_cost(model.sign[slot.sign()].p16(), value < 0);
+        let sign = if k == last && hides_sign(first, last) {
+            0.0
+        } else {
+            bit_cost(model.sign[slot.sign()].p16(), value < 0)
+        };
         bits += magnitude_cost(model, slot, greater_one, sign, value.unsigned_abs());
         let (slots, set) = slot.last();
         bits += bit_cost(model.last.predict(slots, set).p16(), k == last);
@@ -1096,6 +1217,7 @@ fn encode_coefficients(
             if polish {
                 polish_block(&model, &around, &scaled, lambda, out);
             }
+            hide_sign(&model, &around, &scaled, lambda, out);
             // The encoder cannot fail: every coefficient is below 2^MAX_PREFIX.
             let _ = code_block(&mut encoder, &mut model, &around, out);
         }
@@ -1397,6 +1519,45 @@ mod tests {
                 assert!(parsed.is_err() || fresh != encoded, "step {step}");
             }
         }
+    }
+
+    #[test]
+    fn hidden_signs_get_their_parity_and_decode_without_being_coded() {
+        let planes = vec![vec![0i32; COEFFS]];
+        let around = Surroundings::of(&planes, 1, 0, 0);
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut hidden = 0;
+        for trial in 0..200 {
+            // Coefficients in steps, larger at low frequencies, some blocks sparse.
+            let mut coefficients = [0.0f32; COEFFS];
+            for (k, c) in coefficients.iter_mut().enumerate() {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                let u = (state >> 40) as f32 / (1u64 << 24) as f32 - 0.5;
+                *c = u * 12.0 / (1.0 + k as f32 * (trial % 4) as f32 * 0.3);
+            }
+            let model = Model::new();
+            let mut block = [0i32; COEFFS];
+            quantise_block(&model, &around, &coefficients, 0.065, &mut block);
+            hide_sign(&model, &around, &coefficients, 0.065, &mut block);
+            assert!(sign_hidden_right(&block), "trial {trial}");
+            let (first, last) = (
+                block.iter().position(|&v| v != 0),
+                block.iter().rposition(|&v| v != 0),
+            );
+            if let (Some(first), Some(last)) = (first, last) {
+                hidden += usize::from(hides_sign(first, last));
+            }
+            let mut encoder = RangeEncoder::new();
+            code_block(&mut encoder, &mut Model::new(), &around, &mut block.clone()).unwrap();
+            let bytes = encoder.finish();
+            let mut decoder = RangeDecoder::new(&bytes).unwrap();
+            let mut decoded = [0i32; COEFFS];
+            code_block(&mut decoder, &mut Model::new(), &around, &mut decoded).unwrap();
+            assert_eq!(decoded, block, "trial {trial}");
+        }
+        assert!(hidden > 50, "only {hidden} blocks hid a sign");
     }
 
     #[test]
