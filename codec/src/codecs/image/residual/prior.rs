@@ -28,8 +28,8 @@ use crate::codecs::cm::mixer::SETS;
 const MAGIC: &[u8; 4] = b"NCRP";
 /// File layout version.
 const VERSION: u8 = 1;
-/// Largest update count a learned probability starts with: it then moves at least
-/// `1 / 17.5` of the way to each new bit. On 24 train photos, each started from the
+/// Largest update count a learned probability starts with: its first update then moves
+/// it `1 / 17.5` of the way to the new bit (and later ones less). On 24 train photos, each started from the
 /// state left by the one before, caps of 4, 16, 64 and 1023 saved 0.85, 0.93, 0.88 and
 /// 0.81 % BD-rate; with the prior learned on 50 other photos, 8 and 32 did the same as 16
 /// (+0.03 %, 0.00 %).
