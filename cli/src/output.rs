@@ -23,6 +23,17 @@ pub enum Sink {
     },
 }
 
+/// Writes `bytes` to `path` through a temporary file renamed into place, replacing
+/// any file there (what training commands do with their outputs).
+pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut sink = Sink::file(path, true)?;
+    sink.writer()
+        .write_all(bytes)
+        .with_context(|| format!("writing {}", path.display()))?;
+    sink.commit()?;
+    Ok(())
+}
+
 impl Sink {
     /// Standard output.
     pub fn stdout() -> Self {

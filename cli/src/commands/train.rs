@@ -235,11 +235,7 @@ fn run_learned(command: &TrainCommand) -> Result<ExitCode> {
             let sample = tokenizer_sample(&args.data, args.sample_mb << 20)?;
             let tokenizer = ncodec::tokenizer::train(&sample, args.vocab);
             let bytes = tokenizer.to_bytes();
-            let mut sink = crate::output::Sink::file(&args.out, true)?;
-            sink.writer()
-                .write_all(&bytes)
-                .with_context(|| format!("writing {}", args.out.display()))?;
-            sink.commit()?;
+            crate::output::replace_file(&args.out, &bytes)?;
             let mut lines = Vec::new();
             for name in ["prose.txt", "code.txt"] {
                 let path = args.data.join("valid").join(name);

@@ -13,6 +13,7 @@ use ncodec_datasets::images::ImageSet;
 use sha2::{Digest, Sha256};
 
 use crate::args::TrainImageResidualArgs;
+use crate::output::replace_file;
 
 /// Runs `ncodec train image-residual`.
 pub fn run(args: &TrainImageResidualArgs) -> Result<ExitCode> {
@@ -72,7 +73,7 @@ pub fn run(args: &TrainImageResidualArgs) -> Result<ExitCode> {
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("creating {}", args.out.display()))?;
     let file = args.out.join("image-residual.ncrp");
-    write(&file, &bytes)?;
+    replace_file(&file, &bytes)?;
     let manifest = serde_json::json!({
         "model": "image residual prior: the residual coder's adaptive probabilities (16-bit, update counts capped at 16) and mixer weights after coding the train photos one after the other (counts capped between photos), one state per level step",
         "rounds": args.rounds,
@@ -92,7 +93,7 @@ pub fn run(args: &TrainImageResidualArgs) -> Result<ExitCode> {
         "sha256": format!("{:x}", Sha256::digest(&bytes)),
     });
     let text = serde_json::to_string_pretty(&manifest)? + "\n";
-    write(&args.out.join("manifest.json"), text.as_bytes())?;
+    replace_file(&args.out.join("manifest.json"), text.as_bytes())?;
     eprintln!(
         "wrote {} ({} bytes) and its manifest in {:.1} s",
         file.display(),
@@ -117,13 +118,4 @@ fn load(dir: &Path, keep: impl Fn(usize) -> bool) -> Result<(Vec<String>, Vec<Ra
         names.push(name);
     }
     Ok((names, photos))
-}
-
-fn write(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut sink = crate::output::Sink::file(path, true)?;
-    sink.writer()
-        .write_all(bytes)
-        .with_context(|| format!("writing {}", path.display()))?;
-    sink.commit()?;
-    Ok(())
 }

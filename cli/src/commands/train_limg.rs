@@ -13,6 +13,7 @@ use ncodec_datasets::images::ImageSet;
 use sha2::{Digest, Sha256};
 
 use crate::args::TrainLimgArgs;
+use crate::output::replace_file;
 
 /// Runs `ncodec train limg`.
 pub fn run(args: &TrainLimgArgs) -> Result<ExitCode> {
@@ -85,7 +86,7 @@ pub fn run(args: &TrainLimgArgs) -> Result<ExitCode> {
         .with_context(|| format!("creating {}", args.out.display()))?;
     let bytes = fitted.to_bytes();
     let file = args.out.join("limg-prior.nclp");
-    write(&file, &bytes)?;
+    replace_file(&file, &bytes)?;
     let manifest = serde_json::json!({
         "model": format!(
             "limg mixture prior: P(component | context), {} components (the blend, its 4 predictors alone locally best first, neighbours W, N, NE, (W+N)/2) x {} contexts",
@@ -117,7 +118,7 @@ pub fn run(args: &TrainLimgArgs) -> Result<ExitCode> {
         "model_hash": format!("{:016x}", fitted.hash()),
     });
     let text = serde_json::to_string_pretty(&manifest)? + "\n";
-    write(&args.out.join("manifest.json"), text.as_bytes())?;
+    replace_file(&args.out.join("manifest.json"), text.as_bytes())?;
     eprintln!(
         "wrote {} (hash {:016x}) and its manifest in {:.1} s",
         file.display(),
@@ -144,13 +145,4 @@ fn load(dir: &Path, count: usize) -> Result<Vec<(Vec<u8>, pixels::Shape)>> {
             (img.into_raw(), shape)
         })
         .collect())
-}
-
-fn write(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut sink = crate::output::Sink::file(path, true)?;
-    sink.writer()
-        .write_all(bytes)
-        .with_context(|| format!("writing {}", path.display()))?;
-    sink.commit()?;
-    Ok(())
 }

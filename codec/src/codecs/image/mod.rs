@@ -417,8 +417,6 @@ fn read_residual_layer(reader: &mut SliceReader) -> Result<Option<(u32, usize)>,
 struct Base {
     header: PayloadHeader,
     latents: Vec<i32>,
-    latent_h: usize,
-    latent_w: usize,
     /// The restoration filter, if it pays.
     filter: Option<PostFilter>,
     /// The decoder's image from the latents, the restoration filter applied.
@@ -482,8 +480,6 @@ fn code_base(image: &RawImage, level: u8, effort: u8) -> Result<Base, Error> {
     Ok(Base {
         header,
         latents,
-        latent_h: y.height,
-        latent_w: y.width,
         filter,
         decoded,
     })
@@ -496,6 +492,7 @@ fn code_base(image: &RawImage, level: u8, effort: u8) -> Result<Base, Error> {
 fn encode_at(image: &RawImage, level: u8, effort: u8) -> Result<Vec<u8>, Error> {
     let base = code_base(image, level, effort)?;
     let (model, Level { residual_step, .. }) = level_model(level)?;
+    let (latent_h, latent_w) = base.header.latent_size();
     let mut out = Vec::new();
     base.header.write(&mut out);
     PostFilter::write_optional(base.filter.as_ref(), &mut out);
@@ -519,8 +516,8 @@ fn encode_at(image: &RawImage, level: u8, effort: u8) -> Result<Vec<u8>, Error> 
         &base.latents,
         &priors(model)?,
         model.shape().range,
-        base.latent_h,
-        base.latent_w,
+        latent_h,
+        latent_w,
     ));
     Ok(out)
 }
@@ -538,7 +535,7 @@ pub fn learn_residual_prior(
     let mut learner = residual::PriorLearner::new(ResidualPrior::default());
     for round in 1..=rounds {
         for (done, photo) in photos.iter().enumerate() {
-            for_each_residual_level(photo, |step, original, base, activity| {
+            for_each_residual_level(photo, |_, step, original, base, activity| {
                 learner.code(original, base, activity, step);
             })?;
             progress(round, done + 1);
@@ -587,8 +584,7 @@ pub fn residual_prior_gain(
     let fresh = ResidualPrior::default();
     let mut totals: Vec<ResidualPriorGain> = Vec::new();
     for photo in photos {
-        let mut index = 0;
-        for_each_residual_level(photo, |step, original, base, activity| {
+        for_each_residual_level(photo, |level, step, original, base, activity| {
             let squared_error = |decoded: &RawImage| -> f64 {
                 decoded
                     .pixels
@@ -599,35 +595,34 @@ pub fn residual_prior_gain(
             };
             let without = residual::encode(original, base, activity, step, &fresh, false);
             let with = residual::encode(original, base, activity, step, &prior, false);
-            if totals.len() <= index {
-                let level = LEVELS
-                    .iter()
-                    .position(|l| l.residual_step == Some(step))
-                    .map_or(0, |i| i as u8 + 1);
-                totals.push(ResidualPriorGain {
-                    level,
-                    step,
-                    ..Default::default()
-                });
-            }
+            let index = match totals.iter().position(|t| t.level == level) {
+                Some(index) => index,
+                None => {
+                    totals.push(ResidualPriorGain {
+                        level,
+                        step,
+                        ..Default::default()
+                    });
+                    totals.len() - 1
+                }
+            };
             let total = &mut totals[index];
             total.fresh_bytes += without.0.len();
             total.fresh_squared_error += squared_error(&without.1);
             total.prior_bytes += with.0.len();
             total.prior_squared_error += squared_error(&with.1);
-            index += 1;
         })?;
     }
     Ok(totals)
 }
 
-/// Calls `visit(step, photo, base image, latent activity)` for each shipped level with a
-/// residual layer, coding the base at effort 1 (once per distinct base).
+/// Calls `visit(level, step, photo, base image, latent activity)` for each shipped level
+/// (1-based) with a residual layer, coding the base at effort 1 (once per distinct base).
 fn for_each_residual_level(
     photo: &RawImage,
-    mut visit: impl FnMut(u32, &RawImage, &RawImage, &residual::LatentActivity),
+    mut visit: impl FnMut(u8, u32, &RawImage, &RawImage, &residual::LatentActivity),
 ) -> Result<(), Error> {
-    let mut cached: Option<(usize, u32, Base)> = None;
+    let mut cached: Option<(usize, u32, Base, residual::LatentActivity)> = None;
     for (i, level) in LEVELS.iter().enumerate() {
         let Some(step) = level.residual_step else {
             continue;
@@ -635,14 +630,15 @@ fn for_each_residual_level(
         let number = i as u8 + 1;
         let same = cached
             .as_ref()
-            .is_some_and(|(model, scale, _)| *model == level.model && *scale == level.scale);
+            .is_some_and(|(model, scale, ..)| *model == level.model && *scale == level.scale);
         if !same {
-            cached = Some((level.model, level.scale, code_base(photo, number, 1)?));
-        }
-        if let Some((_, _, base)) = &cached {
+            let base = code_base(photo, number, 1)?;
             let model = shipped_model(level.model)?;
             let activity = latent_activity(model, &base.latents, &base.header);
-            visit(step, photo, &base.decoded, &activity);
+            cached = Some((level.model, level.scale, base, activity));
+        }
+        if let Some((_, _, base, activity)) = &cached {
+            visit(number, step, photo, &base.decoded, activity);
         }
     }
     Ok(())

@@ -1055,13 +1055,16 @@ fn hide_sign(
     };
     let mut candidate = [0i32; COEFFS];
     candidate.copy_from_slice(out);
-    // (added error, position, value) of every change that fixes the parity.
-    let mut fixes: Vec<(f32, usize, i32)> = Vec::with_capacity(2 * COEFFS);
+    // (added error, position, value) of every change that fixes the parity: at most two
+    // per position and the last one's sign flip.
+    let mut fixes = [(0.0f32, 0usize, 0i32); 2 * COEFFS + 1];
+    let mut found = 0;
     let mut consider = |k: usize, q: i32| {
         let old = candidate[k];
         candidate[k] = q;
         if sign_hidden_right(&candidate) {
-            fixes.push((error(k, q) - error(k, old), k, q));
+            fixes[found] = (error(k, q) - error(k, old), k, q);
+            found += 1;
         }
         candidate[k] = old;
     };
@@ -1080,6 +1083,7 @@ fn hide_sign(
         }
     }
     consider(last, -out[last]);
+    let fixes = &mut fixes[..found];
     fixes.sort_by(|a, b| a.0.total_cmp(&b.0));
     let dropped: f32 = (0..COEFFS).map(|k| error(k, 0) - error(k, out[k])).sum();
     let mut best = (
@@ -1366,6 +1370,21 @@ mod tests {
         LatentActivity::new(&[], 0, 0, 0, 16)
     }
 
+    /// `base` with a layer at `step` decoded onto it ([`flat`] activity, a coder that
+    /// starts from nothing).
+    fn decoded_onto(base: &RawImage, bytes: &[u8], step: u32) -> RawImage {
+        let mut decoded = base.clone();
+        decode(
+            bytes,
+            step,
+            &flat(),
+            &ResidualPrior::default(),
+            &mut decoded,
+        )
+        .unwrap();
+        decoded
+    }
+
     /// A textured photo-like image and a blurred, shifted copy of it as the "base".
     fn pair(width: u32, height: u32, channels: u8) -> (RawImage, RawImage) {
         let n = (width * height) as usize * usize::from(channels);
@@ -1475,15 +1494,7 @@ mod tests {
                 );
                 let mut expected = base.clone();
                 add_to(&mut expected, &coefficients, step as f32);
-                let mut decoded = base.clone();
-                decode(
-                    &bytes,
-                    step,
-                    &flat(),
-                    &ResidualPrior::default(),
-                    &mut decoded,
-                )
-                .unwrap();
+                let decoded = decoded_onto(&base, &bytes, step);
                 assert_eq!(decoded, expected, "{width}x{height}x{channels} step {step}");
                 let (after, before) = (
                     squared_error(&original, &decoded),
@@ -1573,15 +1584,7 @@ mod tests {
                 &ResidualPrior::default(),
                 false,
             );
-            let mut decoded = base.clone();
-            decode(
-                &bytes,
-                step,
-                &flat(),
-                &ResidualPrior::default(),
-                &mut decoded,
-            )
-            .unwrap();
+            let decoded = decoded_onto(&base, &bytes, step);
             assert_eq!(decoded, encoded, "step {step}");
             let error = squared_error(&original, &decoded);
             if let Some((size, previous_error)) = previous {

@@ -73,12 +73,12 @@ impl ResidualPrior {
 
     /// The prior's file (see the module docs).
     pub(crate) fn to_bytes(&self) -> Vec<u8> {
-        let counters = Model::new().counters().count();
+        let fresh = Model::new();
+        let counters = fresh.counters().count();
         let mut out = MAGIC.to_vec();
         out.push(VERSION);
         out.push(self.states.len() as u8);
         out.extend_from_slice(&(counters as u32).to_le_bytes());
-        let fresh = Model::new();
         for (step, model) in &self.states {
             out.extend_from_slice(&(*step as u16).to_le_bytes());
             for counter in model.counters() {
