@@ -14,9 +14,9 @@
 //! every decoder starts from the same one.
 //!
 //! # File layout (little-endian)
-//! `b"NCRP"`, version `1` (u8), number of states (u8), counters per state (u32); then per
+//! `b"NCRP"`, version `2` (u8), number of states (u8), counters per state (u32); then per
 //! state its step (u16), every counter as its 16-bit probability (u16) and count (u8) in
-//! the coder's fixed order (see `Model::counters`), and for each of the four mixers the
+//! the coder's fixed order (see `Model::counters`), and for each of the five mixers the
 //! number of weight sets that differ from the initial ones (u16) followed by each such
 //! set's index (u16) and weights (`MIXED` × i16).
 
@@ -27,7 +27,7 @@ use crate::codecs::cm::mixer::SETS;
 /// File magic.
 const MAGIC: &[u8; 4] = b"NCRP";
 /// File layout version.
-const VERSION: u8 = 1;
+const VERSION: u8 = 2;
 /// Largest update count a learned probability starts with: its first update then moves
 /// it `1 / 17.5` of the way to the new bit (and later ones less). On 24 train photos, each started from the
 /// state left by the one before, caps of 4, 16, 64 and 1023 saved 0.85, 0.93, 0.88 and
