@@ -120,6 +120,16 @@ fn classify(activity: &[u32], bounds: &[u32]) -> Vec<u8> {
         .collect()
 }
 
+/// The class of each pixel of `image` under `bounds` (all 0 without bounds, where the
+/// activities are not needed).
+fn pixel_classes(image: &RawImage, bounds: &[u32]) -> Vec<u8> {
+    if bounds.is_empty() {
+        vec![0; image.width as usize * image.height as usize]
+    } else {
+        classify(&activities(image), bounds)
+    }
+}
+
 /// The features of pixel `(row, col)`: each channel's diamond (edges repeated) minus
 /// [`MID`], then [`MID`].
 fn features(image: &RawImage, row: usize, col: usize, out: &mut [i64]) {
@@ -151,13 +161,18 @@ impl PostFilter {
         let count = classes.clamp(1, MAX_CLASSES);
         let channels = usize::from(decoded.channels);
         let n = taps(channels);
-        let activity = activities(decoded);
-        let mut sorted = activity.clone();
-        sorted.sort_unstable();
-        let bounds: Vec<u32> = (1..count)
-            .map(|k| sorted.get(sorted.len() * k / count).copied().unwrap_or(0))
-            .collect();
-        let class_of = classify(&activity, &bounds);
+        let (bounds, class_of) = if count > 1 {
+            let activity = activities(decoded);
+            let mut sorted = activity.clone();
+            sorted.sort_unstable();
+            let bounds: Vec<u32> = (1..count)
+                .map(|k| sorted.get(sorted.len() * k / count).copied().unwrap_or(0))
+                .collect();
+            let class_of = classify(&activity, &bounds);
+            (bounds, class_of)
+        } else {
+            (Vec::new(), pixel_classes(decoded, &[]))
+        };
         // Normal equations of the least-squares fit of the residual, per class, one
         // right-hand side per output channel.
         let mut gram = vec![vec![0.0f64; n * n]; count];
@@ -221,7 +236,7 @@ impl PostFilter {
         };
         // What each class's filter removes, in squared error.
         let mut filtered = decoded.clone();
-        filter.apply(&mut filtered);
+        filter.apply_to_classes(&mut filtered, &class_of);
         let mut removed = vec![0.0f64; count];
         for (p, &class) in class_of.iter().enumerate() {
             let at = p * channels..(p + 1) * channels;
@@ -259,11 +274,16 @@ impl PostFilter {
 
     /// Filters `image` in place (it must have the filter's channel count).
     pub(crate) fn apply(&self, image: &mut RawImage) {
+        let class_of = pixel_classes(image, &self.bounds);
+        self.apply_to_classes(image, &class_of);
+    }
+
+    /// [`apply`](Self::apply) with the pixels' classes `class_of` already known.
+    fn apply_to_classes(&self, image: &mut RawImage, class_of: &[u8]) {
         let channels = usize::from(image.channels);
         debug_assert_eq!(channels, self.channels);
         let n = taps(channels);
         let source = image.clone();
-        let class_of = classify(&activities(&source), &self.bounds);
         let mut f = vec![0i64; n];
         let (w, h) = (image.width as usize, image.height as usize);
         let max = i64::from(u8::MAX);
@@ -287,7 +307,8 @@ impl PostFilter {
         }
     }
 
-    /// Appends the filter's kind byte (0 = none, 1 = a filter), then its weights.
+    /// Appends the filter's kind byte (0 = none, else the class count), then its classes
+    /// and weights.
     pub(crate) fn write_optional(filter: Option<&Self>, out: &mut Vec<u8>) {
         match filter {
             None => out.push(0),
@@ -352,7 +373,6 @@ impl PostFilter {
             index: 0,
             reason: format!("image restoration filter: {reason}"),
         };
-        let mut byte = [1u8];
         let mut sink = Vec::new();
         let mut bounds = Vec::with_capacity(count - 1);
         for _ in 1..count {
@@ -363,11 +383,15 @@ impl PostFilter {
             }
             bounds.push(bound);
         }
-        if count > 1 {
+        // One class has no mask: it has weights.
+        let mask = if count > 1 {
+            let mut byte = [0u8];
             std::io::Read::read_exact(reader, &mut byte)
                 .map_err(|_| Error::Truncated("image restoration filter"))?;
-        }
-        let mask = byte[0];
+            byte[0]
+        } else {
+            1
+        };
         if count < 8 && mask >> count != 0 {
             return Err(corrupt("a filter for a class that does not exist"));
         }
@@ -454,6 +478,15 @@ mod tests {
         RawImage::new(width, height, channels, pixels).unwrap()
     }
 
+    /// Summed squared difference of two images' samples.
+    fn squared_error(a: &RawImage, b: &RawImage) -> u64 {
+        a.pixels
+            .iter()
+            .zip(&b.pixels)
+            .map(|(&x, &y)| (i64::from(x) - i64::from(y)).pow(2) as u64)
+            .sum()
+    }
+
     #[test]
     fn a_colour_cast_and_blur_are_undone_and_the_weights_round_trip() {
         for channels in [1u8, 3] {
@@ -474,13 +507,7 @@ mod tests {
                     }
                 }
             }
-            let se = |a: &RawImage| -> u64 {
-                a.pixels
-                    .iter()
-                    .zip(&original.pixels)
-                    .map(|(&x, &y)| (i64::from(x) - i64::from(y)).pow(2) as u64)
-                    .sum()
-            };
+            let se = |a: &RawImage| squared_error(a, &original);
             let filter = PostFilter::fit(&original, &decoded, 0.01, 1).expect("pays off");
             let mut restored = decoded.clone();
             filter.apply(&mut restored);
@@ -526,13 +553,7 @@ mod tests {
         }
         let original = RawImage::new(w as u32, h as u32, 3, pixels).unwrap();
         let decoded = RawImage::new(w as u32, h as u32, 3, decoded_pixels).unwrap();
-        let se = |a: &RawImage| -> u64 {
-            a.pixels
-                .iter()
-                .zip(&original.pixels)
-                .map(|(&x, &y)| (i64::from(x) - i64::from(y)).pow(2) as u64)
-                .sum()
-        };
+        let se = |a: &RawImage| squared_error(a, &original);
         let restored = |classes: usize| {
             let filter = PostFilter::fit(&original, &decoded, 0.01, classes).expect("pays off");
             let mut image = decoded.clone();

@@ -426,17 +426,12 @@ struct Slot {
     /// 0 for luma, 1 and 2 for the colour axes.
     axis: usize,
     position: usize,
-    neighbourhood: usize,
-    /// The magnitudes to the left, above and before, summed (`neighbourhood` uncapped).
+    /// The magnitudes to the left, above and before, summed (see [`Slot::neighbourhood`]).
     near_magnitude: u32,
-    /// The same position's magnitudes in the left and top blocks, summed and capped at 4.
-    inter: usize,
-    /// The same, uncapped.
+    /// The same position's magnitudes in the left and top blocks, summed.
     inter_magnitude: u32,
     /// The same position's magnitude in the cross block.
     cross_magnitude: u32,
-    /// The same position's magnitude in the cross block, capped at 2.
-    cross: usize,
     cross_count: usize,
     /// Non-zero coefficients before this one in the block, capped at 5.
     nonzeros: usize,
@@ -482,19 +477,13 @@ impl Slot {
         let (left, top) = NEIGHBOURS.get_or_init(neighbours)[position];
         let at = |z: Option<usize>| z.map_or(0, |z| block[z].unsigned_abs() as usize);
         let previous = position.checked_sub(1);
-        let near_magnitude = (at(left) + at(top) + at(previous)) as u32;
-        let neighbourhood = (near_magnitude as usize).min(NEIGHBOURHOODS - 1);
-        let inter_magnitude =
-            around.left[position].unsigned_abs() + around.top[position].unsigned_abs();
         Self {
             axis: around.axis,
             position,
-            neighbourhood,
-            near_magnitude,
-            inter: inter_magnitude.min(4) as usize,
-            inter_magnitude,
+            near_magnitude: (at(left) + at(top) + at(previous)) as u32,
+            inter_magnitude: around.left[position].unsigned_abs()
+                + around.top[position].unsigned_abs(),
             cross_magnitude: around.cross[position].unsigned_abs(),
-            cross: around.cross[position].unsigned_abs().min(2) as usize,
             cross_count: around.cross_count,
             after: usize::from(around.after[position]),
             activity: around.activity,
@@ -513,6 +502,21 @@ impl Slot {
         }
     }
 
+    /// The neighbourhood context: [`near_magnitude`](Self::near_magnitude) capped at 7.
+    fn neighbourhood(self) -> usize {
+        (self.near_magnitude as usize).min(NEIGHBOURHOODS - 1)
+    }
+
+    /// The left and top blocks' magnitudes here, capped at 4.
+    fn inter(self) -> usize {
+        self.inter_magnitude.min(4) as usize
+    }
+
+    /// The cross block's magnitude here, capped at 2.
+    fn cross(self) -> usize {
+        self.cross_magnitude.min(2) as usize
+    }
+
     fn frequency(self) -> usize {
         if self.position < 16 {
             self.position
@@ -523,14 +527,14 @@ impl Slot {
 
     fn significant(self) -> ([usize; MIXED], usize) {
         let main = (self.class() * FREQUENCY_CLASSES + self.frequency()) * NEIGHBOURHOODS
-            + self.neighbourhood;
-        let near = self.neighbourhood.min(2);
+            + self.neighbourhood();
+        let near = self.neighbourhood().min(2);
         (
             [
                 main,
                 main,
-                ((self.class() * COEFFS + self.position) * 5 + self.inter) * 3 + near,
-                ((self.axis * FREQUENCY_CLASSES + self.frequency()) * 3 + self.cross) * 4
+                ((self.class() * COEFFS + self.position) * 5 + self.inter()) * 3 + near,
+                ((self.axis * FREQUENCY_CLASSES + self.frequency()) * 3 + self.cross()) * 4
                     + self.cross_count,
                 ((self.class() * FREQUENCY_CLASSES + self.frequency()) * 6 + self.nonzeros) * 4
                     + self.run,
@@ -562,13 +566,13 @@ impl Slot {
     fn greater_one(self) -> ([usize; MIXED], usize) {
         let magnitude = self.position.min(MAGNITUDE_CLASSES - 1);
         let main =
-            (self.class() * MAGNITUDE_CLASSES + magnitude) * NEIGHBOURHOODS + self.neighbourhood;
+            (self.class() * MAGNITUDE_CLASSES + magnitude) * NEIGHBOURHOODS + self.neighbourhood();
         (
             [
                 main,
                 main,
-                (self.class() * MAGNITUDE_CLASSES + magnitude) * 5 + self.inter,
-                ((self.axis * MAGNITUDE_CLASSES + magnitude) * 3 + self.cross) * 4
+                (self.class() * MAGNITUDE_CLASSES + magnitude) * 5 + self.inter(),
+                ((self.axis * MAGNITUDE_CLASSES + magnitude) * 3 + self.cross()) * 4
                     + self.cross_count,
                 (self.class() * MAGNITUDE_CLASSES + magnitude) * 6 + self.nonzeros,
                 (self.class() * MAGNITUDE_CLASSES + magnitude) * ACTIVITIES + self.activity,
